@@ -1,0 +1,46 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { logger } from "@/lib/log";
+import * as schema from "./schema";
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  db: Db;
+  /** "postgres" with DATABASE_URL, else "pglite" (embedded, in TOLLGATE_DATA_DIR). */
+  kind: "postgres" | "pglite";
+  close(): Promise<void>;
+}
+
+const MIGRATIONS = path.resolve(process.cwd(), "db/migrations");
+
+/**
+ * Opens the database the environment names and applies pending migrations. One schema and one set
+ * of migrations serve both: `DATABASE_URL` selects Postgres through postgres.js, its absence the
+ * embedded PGlite whose files live in `.data/` (or `TOLLGATE_DATA_DIR`) across restarts.
+ */
+export async function openDatabase(): Promise<Database> {
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    const { default: postgres } = await import("postgres");
+    const { drizzle } = await import("drizzle-orm/postgres-js");
+    const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+    // The migration notices ("relation already exists, skipping") are noise in the logs.
+    const client = postgres(url, { max: 10, onnotice: () => {} });
+    const db = drizzle(client, { schema });
+    await migrate(db, { migrationsFolder: MIGRATIONS });
+    logger.info({ database: "postgres" }, "database ready");
+    return { db: db as unknown as Db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
+  }
+  const dataDir = path.resolve(process.env.TOLLGATE_DATA_DIR ?? ".data", "pglite");
+  mkdirSync(dataDir, { recursive: true });
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  const client = new PGlite(dataDir);
+  const db = drizzle(client, { schema });
+  await migrate(db, { migrationsFolder: MIGRATIONS });
+  logger.info({ database: "pglite", dataDir }, "database ready");
+  return { db: db as unknown as Db, kind: "pglite", close: () => client.close() };
+}

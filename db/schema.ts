@@ -1,0 +1,129 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+/** Money columns are integer nano-dollars (1e-9 USD) so that sums are exact. */
+const nanoUsd = (name: string) => bigint(name, { mode: "number" });
+
+export const tenants = pgTable("tenants", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  /** A tier id from the config file. */
+  tier: text("tier").notNull(),
+  /** When true, `monthlyBudgetNanoUsd` replaces the tier's cap (null there meaning uncapped). */
+  budgetOverridden: boolean("budget_overridden").notNull().default(false),
+  monthlyBudgetNanoUsd: nanoUsd("monthly_budget_nano_usd"),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** People who sign in to the dashboard. */
+export const users = pgTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  name: text("name"),
+  passwordHash: text("password_hash"),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** owner | member */
+    role: text("role").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.userId] })],
+);
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** SHA-256 of the whole key, hex; the key itself is never stored. */
+    keyHash: text("key_hash").notNull(),
+    /** The first characters of the key, shown to people to tell keys apart. */
+    displayPrefix: text("display_prefix").notNull(),
+    /** Per-key limits below the tier's; null: the tier's apply. */
+    requestsPerMinute: integer("requests_per_minute"),
+    tokensPerMinute: integer("tokens_per_minute"),
+    monthlyBudgetNanoUsd: nanoUsd("monthly_budget_nano_usd"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("api_keys_key_hash").on(t.keyHash), index("api_keys_tenant").on(t.tenantId)],
+);
+
+/** The ledger: one row per call, the source of truth for spend. */
+export const usageEvents = pgTable(
+  "usage_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    requestId: text("request_id").notNull(),
+    tenantId: text("tenant_id").notNull(),
+    keyId: text("key_id").notNull(),
+    modelRequested: text("model_requested").notNull(),
+    modelServed: text("model_served").notNull(),
+    providerId: text("provider_id").notNull(),
+    /** Uncached prompt tokens; cache reads and writes are counted apart. */
+    inputTokens: integer("input_tokens").notNull(),
+    cacheReadTokens: integer("cache_read_tokens").notNull(),
+    cacheWriteTokens: integer("cache_write_tokens").notNull(),
+    outputTokens: integer("output_tokens").notNull(),
+    costNanoUsd: nanoUsd("cost_nano_usd").notNull(),
+    /** Milliseconds from the request's arrival to its last byte. */
+    latencyMs: integer("latency_ms").notNull(),
+    /** HTTP status answered to the client. */
+    status: integer("status").notNull(),
+    /** ok | error | client_disconnected | incomplete */
+    outcome: text("outcome").notNull(),
+    streamed: boolean("streamed").notNull(),
+    /** True when the tokens were counted by Tollgate because the provider never reported them. */
+    estimated: boolean("estimated").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("usage_events_tenant_time").on(t.tenantId, t.createdAt),
+    index("usage_events_request").on(t.requestId),
+  ],
+);
+
+/** Daily totals per tenant, key and served model, written with the ledger rows, read by charts. */
+export const usageDaily = pgTable(
+  "usage_daily",
+  {
+    tenantId: text("tenant_id").notNull(),
+    keyId: text("key_id").notNull(),
+    model: text("model").notNull(),
+    /** UTC day. */
+    day: date("day", { mode: "string" }).notNull(),
+    requests: integer("requests").notNull().default(0),
+    inputTokens: bigint("input_tokens", { mode: "number" }).notNull().default(0),
+    cacheReadTokens: bigint("cache_read_tokens", { mode: "number" }).notNull().default(0),
+    cacheWriteTokens: bigint("cache_write_tokens", { mode: "number" }).notNull().default(0),
+    outputTokens: bigint("output_tokens", { mode: "number" }).notNull().default(0),
+    costNanoUsd: nanoUsd("cost_nano_usd").notNull().default(sql`0`),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.keyId, t.model, t.day] })],
+);

@@ -1,0 +1,60 @@
+import { z } from "zod";
+
+/** Money in the config file is in US dollars as written by people; it becomes nano-dollars on load. */
+const usd = z.number().nonnegative();
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, "use letters, digits and . _ : / -");
+
+export const providerSchema = z.object({
+  id,
+  type: z.enum(["openai", "anthropic", "ollama", "demo"]),
+  /** Defaults per type: OpenAI's, Anthropic's public API, a local Ollama. */
+  baseURL: z.url().optional(),
+  /** Name of the environment variable holding the provider key; optional for ollama and demo. */
+  apiKeyEnv: z.string().optional(),
+  /** Longest wait for the first byte, and between stream chunks, in milliseconds. */
+  timeoutMs: z.number().int().positive().default(60_000),
+});
+
+export const modelSchema = z.object({
+  id,
+  provider: z.string(),
+  upstreamModel: z.string().optional(),
+  inputPerMillionUsd: usd.optional(),
+  outputPerMillionUsd: usd.optional(),
+  cachedInputPerMillionUsd: usd.optional(),
+  /** Anthropic-style cache writes; defaults to the input price when the price table has none. */
+  cacheWritePerMillionUsd: usd.optional(),
+  contextWindow: z.number().int().positive().optional(),
+  maxOutputTokens: z.number().int().positive().optional(),
+});
+
+export const tierSchema = z.object({
+  id,
+  /** Shown on the billing page; what the tier costs per month. */
+  priceMonthlyUsd: usd.default(0),
+  /** null: no hard cap (alerts only). */
+  monthlyBudgetUsd: usd.nullable(),
+  requestsPerMinute: z.number().int().positive(),
+  tokensPerMinute: z.number().int().positive(),
+  /** What the tier may call, in fallback order. */
+  models: z.array(z.string()),
+  /** Per-model chains that override the tier's order; an empty list never falls back. */
+  fallbacks: z.record(z.string(), z.array(z.string())).default({}),
+});
+
+export const configSchema = z.object({
+  providers: z.array(providerSchema).min(1),
+  models: z.array(modelSchema).min(1),
+  defaultTier: z.string().optional(),
+  tiers: z.array(tierSchema).min(1),
+  server: z
+    .object({
+      /** Largest request body accepted, in bytes (8 MB by default). */
+      maxBodyBytes: z.number().int().positive().default(8 * 1024 * 1024),
+    })
+    .prefault({}),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type ProviderConfig = z.infer<typeof providerSchema>;
+export type TierConfig = z.infer<typeof tierSchema>;

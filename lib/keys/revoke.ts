@@ -1,0 +1,23 @@
+import { and, eq, isNull } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { apiKeys } from "@/db/schema";
+import { GatewayError } from "@/lib/errors";
+import type { KeyCache } from "./verify";
+
+/**
+ * Revokes a key. This instance forgets it at once; other instances stop accepting it when their
+ * cached entry expires, within `KEY_CACHE_TTL_MS`.
+ */
+export async function revokeKey(db: Db, cache: KeyCache, keyId: string): Promise<void> {
+  const rows = await db
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
+    .returning({ keyHash: apiKeys.keyHash });
+  if (rows.length === 0) {
+    const [existing] = await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.id, keyId));
+    if (!existing) throw new GatewayError("not_found", `No API key with id "${keyId}".`);
+    return;
+  }
+  for (const row of rows) cache.forget(row.keyHash);
+}

@@ -1,0 +1,81 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { apiKeys, tenants } from "@/db/schema";
+import { GatewayError } from "@/lib/errors";
+import { hashKey, KEY_PATTERN } from "./secret";
+
+/** How long a verified key is trusted without asking the database again: a revocation or a tier
+ * change reaches every instance within this time, and each key costs at most one query per TTL. */
+export const KEY_CACHE_TTL_MS = 1000;
+
+/** What the gateway knows about the caller once its key is verified. */
+export interface KeyPrincipal {
+  keyId: string;
+  keyName: string;
+  tenantId: string;
+  tier: string;
+  /** The tenant's own cap when overridden (null there: uncapped); undefined: the tier's. */
+  tenantBudgetNanoUsd: number | null | undefined;
+  keyRequestsPerMinute: number | null;
+  keyTokensPerMinute: number | null;
+  keyBudgetNanoUsd: number | null;
+}
+
+interface Entry {
+  principal: KeyPrincipal | null;
+  expiresAt: number;
+}
+
+const INVALID_KEY_MESSAGE =
+  "Incorrect API key provided. Pass a Tollgate key (tg_…) as 'Authorization: Bearer <key>'; keys are issued in the dashboard or through the admin API.";
+
+export class KeyCache {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly db: Db) {}
+
+  /** Resolves an Authorization header to its key, or throws 401 `invalid_api_key`. */
+  async verify(authorization: string | null): Promise<KeyPrincipal> {
+    const secret = authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+    if (!secret || !KEY_PATTERN.test(secret)) {
+      throw new GatewayError("invalid_api_key", INVALID_KEY_MESSAGE);
+    }
+    const hash = hashKey(secret);
+    const now = Date.now();
+    let entry = this.entries.get(hash);
+    if (!entry || entry.expiresAt <= now) {
+      entry = { principal: await this.load(hash), expiresAt: now + KEY_CACHE_TTL_MS };
+      this.entries.set(hash, entry);
+    }
+    if (!entry.principal) throw new GatewayError("invalid_api_key", INVALID_KEY_MESSAGE);
+    return entry.principal;
+  }
+
+  forget(hash: string): void {
+    this.entries.delete(hash);
+  }
+
+  /** Drops every entry, e.g. after a tenant's tier or cap changed on this instance. */
+  clear(): void {
+    this.entries.clear();
+  }
+
+  private async load(hash: string): Promise<KeyPrincipal | null> {
+    const [row] = await this.db
+      .select({ key: apiKeys, tenant: tenants })
+      .from(apiKeys)
+      .innerJoin(tenants, eq(apiKeys.tenantId, tenants.id))
+      .where(eq(apiKeys.keyHash, hash));
+    if (!row || row.key.revokedAt) return null;
+    return {
+      keyId: row.key.id,
+      keyName: row.key.name,
+      tenantId: row.tenant.id,
+      tier: row.tenant.tier,
+      tenantBudgetNanoUsd: row.tenant.budgetOverridden ? row.tenant.monthlyBudgetNanoUsd : undefined,
+      keyRequestsPerMinute: row.key.requestsPerMinute,
+      keyTokensPerMinute: row.key.tokensPerMinute,
+      keyBudgetNanoUsd: row.key.monthlyBudgetNanoUsd,
+    };
+  }
+}

@@ -1,0 +1,41 @@
+import type { ProviderConfig } from "@/lib/config/schema";
+import { createAnthropicAdapter } from "./anthropic";
+import { createDemoAdapter } from "./demo";
+import { createOllamaAdapter } from "./ollama";
+import { createOpenAIAdapter } from "./openai";
+import type { ProviderAdapter } from "./types";
+
+const DEFAULT_BASE_URL: Record<ProviderConfig["type"], string> = {
+  openai: "https://api.openai.com/v1",
+  anthropic: "https://api.anthropic.com",
+  ollama: "http://127.0.0.1:11434",
+  demo: "",
+};
+
+/** Builds one adapter per configured provider; keys are read from the environment once, here. */
+export function createAdapters(providers: Iterable<ProviderConfig>): Map<string, ProviderAdapter> {
+  const adapters = new Map<string, ProviderAdapter>();
+  for (const p of providers) {
+    const settings = {
+      id: p.id,
+      baseURL: (p.baseURL ?? DEFAULT_BASE_URL[p.type]).replace(/\/+$/, ""),
+      apiKey: p.apiKeyEnv ? process.env[p.apiKeyEnv] : undefined,
+      timeoutMs: p.timeoutMs,
+    };
+    switch (p.type) {
+      case "openai":
+        adapters.set(p.id, createOpenAIAdapter(settings));
+        break;
+      case "anthropic":
+        adapters.set(p.id, createAnthropicAdapter(settings));
+        break;
+      case "ollama":
+        adapters.set(p.id, createOllamaAdapter(settings));
+        break;
+      case "demo":
+        adapters.set(p.id, createDemoAdapter());
+        break;
+    }
+  }
+  return adapters;
+}

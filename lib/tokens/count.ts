@@ -1,0 +1,41 @@
+import { countTokens } from "gpt-tokenizer";
+import type { ChatRequest } from "@/lib/providers/types";
+
+/**
+ * Per-message overhead (role markers and separators) in OpenAI's chat format, rounded up so that
+ * estimates err on the side of counting more.
+ */
+const MESSAGE_OVERHEAD_TOKENS = 4;
+const REPLY_PRIMER_TOKENS = 3;
+/** Images are not tokenised here; a high-detail image costs at most about this many. */
+const IMAGE_TOKENS = 1105;
+
+/** Tokens of a piece of text with the o200k tokenizer (OpenAI's current models). */
+export function countTextTokens(text: string): number {
+  return text.length === 0 ? 0 : countTokens(text);
+}
+
+/**
+ * Estimates a request's prompt tokens: used when a provider never reports usage (a stream cut
+ * before its end) and, later, for admission. Tools and structured parts are counted as their JSON.
+ */
+export function estimatePromptTokens(request: ChatRequest): number {
+  let tokens = REPLY_PRIMER_TOKENS;
+  for (const message of request.messages) {
+    tokens += MESSAGE_OVERHEAD_TOKENS;
+    const content = message.content;
+    if (typeof content === "string") tokens += countTextTokens(content);
+    else if (Array.isArray(content)) {
+      for (const part of content) {
+        if (part.type === "text") tokens += countTextTokens(part.text);
+        else if (part.type === "image_url") tokens += IMAGE_TOKENS;
+        else tokens += countTextTokens(JSON.stringify(part));
+      }
+    }
+    if ("tool_calls" in message && message.tool_calls) {
+      tokens += countTextTokens(JSON.stringify(message.tool_calls));
+    }
+  }
+  if (request.tools) tokens += countTextTokens(JSON.stringify(request.tools));
+  return tokens;
+}

@@ -1,0 +1,133 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import postgres from "postgres";
+import { stringify } from "yaml";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
+const ADMIN_DB_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+/** Which database the server under test uses: real Postgres (default) or the embedded PGlite. */
+export const TEST_DB: "postgres" | "pglite" = process.env.TOLLGATE_TEST_DB === "pglite" ? "pglite" : "postgres";
+
+export interface Tollgate {
+  url: string;
+  adminToken: string;
+  /** Everything the server printed, stdout and stderr, for log assertions. */
+  output: () => string;
+  stop(): Promise<void>;
+  /** Calls the admin API with the admin token. */
+  admin(method: string, route: string, body?: unknown): Promise<Response>;
+  /** Creates a tenant on a tier and a key for it. */
+  createTenantWithKey(tier: string, name?: string): Promise<{ tenantId: string; keyId: string; key: string }>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/**
+ * Starts the production build (`next start`) with the given config, on a database of its own: a
+ * new Postgres database dropped at stop, or a new PGlite directory. Requires `next build` first.
+ */
+export async function startTollgate(config: object, env: Record<string, string> = {}): Promise<Tollgate> {
+  const dir = mkdtempSync(path.join(tmpdir(), "tollgate-test-"));
+  const configFile = path.join(dir, "tollgate.config.yaml");
+  writeFileSync(configFile, stringify(config));
+  const port = await freePort();
+  const adminToken = `admin-${Math.random().toString(36).slice(2)}`;
+  const dbName = `tollgate_test_${process.pid}_${Date.now().toString(36)}`;
+  const dbEnv: Record<string, string> = {};
+  if (TEST_DB === "postgres") {
+    const sql = postgres(ADMIN_DB_URL, { max: 1, onnotice: () => {} });
+    await sql.unsafe(`create database ${dbName}`);
+    await sql.end();
+    dbEnv.DATABASE_URL = ADMIN_DB_URL.replace(/\/[^/]*$/, `/${dbName}`);
+  } else {
+    dbEnv.TOLLGATE_DATA_DIR = path.join(dir, "data");
+  }
+
+  let output = "";
+  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: "",
+      TOLLGATE_CONFIG: configFile,
+      TOLLGATE_ADMIN_TOKEN: adminToken,
+      TOLLGATE_DEMO: "off",
+      LOG_LEVEL: "debug",
+      ...dbEnv,
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForReady(url, child, () => output);
+
+  const admin = (method: string, route: string, body?: unknown) =>
+    fetch(`${url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  return {
+    url,
+    adminToken,
+    output: () => output,
+    admin,
+    async createTenantWithKey(tier, name = "Acme") {
+      const tenant = (await (await admin("POST", "/api/admin/tenants", { name, tier })).json()) as { id: string };
+      const res = await admin("POST", `/api/admin/tenants/${tenant.id}/keys`, { name: "test key" });
+      const key = (await res.json()) as { id: string; key: string };
+      return { tenantId: tenant.id, keyId: key.id, key: key.key };
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (child.exitCode === null) child.kill("SIGKILL");
+      }
+      if (TEST_DB === "postgres") {
+        const sql = postgres(ADMIN_DB_URL, { max: 1, onnotice: () => {} });
+        await sql.unsafe(`drop database if exists ${dbName} with (force)`);
+        await sql.end();
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitForReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`tollgate exited with ${child.exitCode}:\n${output()}`);
+    try {
+      const res = await fetch(`${url}/api/ready`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill("SIGKILL");
+  throw new Error(`tollgate did not become ready within 60 s:\n${output()}`);
+}

@@ -2,7 +2,13 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // Native, WASM or worker-based packages are loaded from node_modules at run time, not bundled.
-  serverExternalPackages: ["@electric-sql/pglite", "postgres", "pino", "gpt-tokenizer", "@pydantic/genai-prices"],
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "postgres",
+    "pino",
+    "gpt-tokenizer",
+    "@pydantic/genai-prices",
+  ],
   // Compression costs CPU on every response of a gateway; a proxy in front can do it if wanted.
   compress: false,
   poweredByHeader: false,

@@ -1,3 +1,5 @@
+import { brand, isBranded } from "@/lib/brand";
+
 /**
  * The one error type of the gateway. Every failure that reaches a client leaves as OpenAI's shape
  * `{ error: { message, type, param, code } }`; the code picks the HTTP status and the type from
@@ -38,7 +40,14 @@ const TABLE: Record<ErrorCode, { status: number; type: string }> = {
   internal_error: { status: 500, type: "api_error" },
 };
 
+const GATEWAY_ERROR = brand("GatewayError");
+
 export class GatewayError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return isBranded(value, GATEWAY_ERROR);
+  }
+
+  readonly [GATEWAY_ERROR] = true;
   readonly code: ErrorCode;
   readonly param: string | null;
   readonly status: number;
@@ -49,7 +58,12 @@ export class GatewayError extends Error {
   constructor(
     code: ErrorCode,
     message: string,
-    init: { param?: string | null; status?: number; type?: string; upstreamCode?: string | null } = {},
+    init: {
+      param?: string | null;
+      status?: number;
+      type?: string;
+      upstreamCode?: string | null;
+    } = {},
   ) {
     super(message);
     this.name = "GatewayError";
@@ -77,6 +91,9 @@ export function errorResponse(err: unknown, headers: Record<string, string> = {}
   const gatewayError =
     err instanceof GatewayError
       ? err
-      : new GatewayError("internal_error", "The gateway failed to handle this request. Retry it; if it keeps failing, report the x-request-id header to the operator.");
+      : new GatewayError(
+          "internal_error",
+          "The gateway failed to handle this request. Retry it; if it keeps failing, report the x-request-id header to the operator.",
+        );
   return Response.json(gatewayError.toBody(), { status: gatewayError.status, headers });
 }

@@ -8,7 +8,10 @@ import pino from "pino";
 export const logger = pino({
   level: process.env.LOG_LEVEL ?? "info",
   base: { service: "tollgate" },
-  redact: { paths: ["key", "apiKey", "authorization", "*.authorization", "*.apiKey"], censor: "[redacted]" },
+  redact: {
+    paths: ["key", "apiKey", "authorization", "*.authorization", "*.apiKey"],
+    censor: "[redacted]",
+  },
   timestamp: pino.stdTimeFunctions.isoTime,
 });
 

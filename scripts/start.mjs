@@ -17,10 +17,14 @@ if (!existsSync(path.join(root, ".next", "BUILD_ID")) || process.env.TOLLGATE_RE
 }
 
 const port = process.env.PORT ?? "3000";
-const server = spawn(process.execPath, [next, "start", "-p", port, "-H", process.env.HOST ?? "0.0.0.0"], {
-  cwd: root,
-  stdio: "inherit",
-});
+const server = spawn(
+  process.execPath,
+  [next, "start", "-p", port, "-H", process.env.HOST ?? "0.0.0.0"],
+  {
+    cwd: root,
+    stdio: "inherit",
+  },
+);
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => server.kill(signal));
 }

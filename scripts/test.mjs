@@ -14,7 +14,11 @@ const bin = (name) => path.join(root, "node_modules", ".bin", name);
 
 function run(title, command, commandArgs, env = {}) {
   process.stdout.write(`\n=== ${title}\n`);
-  const result = spawnSync(command, commandArgs, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  const result = spawnSync(command, commandArgs, {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, ...env },
+  });
   if (result.status !== 0) {
     process.stdout.write(`\n=== FAILED: ${title}\n`);
     process.exit(result.status ?? 1);
@@ -38,9 +42,12 @@ if (!args.has("--skip-build")) run("production build", process.execPath, [bin("n
 if (!only || only === "node") {
   const files = testFiles(path.join(root, "test")).sort();
   const node = (store) =>
-    run(`node:test suites on ${store}`, process.execPath, [
-      "--import", "tsx", "--test", "--test-concurrency=1", "--test-timeout=120000", ...files,
-    ], { TOLLGATE_TEST_DB: store });
+    run(
+      `node:test suites on ${store}`,
+      process.execPath,
+      ["--import", "tsx", "--test", "--test-concurrency=1", "--test-timeout=120000", ...files],
+      { TOLLGATE_TEST_DB: store },
+    );
   node("postgres");
   node("pglite");
 }

@@ -10,13 +10,20 @@ export const createTenantInput = z.strictObject({ name, tier: z.string().min(1).
 export const updateTenantInput = z.strictObject({
   tier: z.string().min(1).optional(),
   /** Dollars a month; null removes the hard cap; negative values are refused. */
-  monthlyBudgetUsd: z.number().min(0, "must be 0 or more (null removes the cap)").nullable().optional(),
+  monthlyBudgetUsd: z
+    .number()
+    .min(0, "must be 0 or more (null removes the cap)")
+    .nullable()
+    .optional(),
 });
 
 export const createKeyInput = z.strictObject({ name });
 
 /** Reads and validates an admin JSON body, answering 400 with the offending field. */
-export async function parseAdminBody<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
+export async function parseAdminBody<T extends z.ZodType>(
+  request: Request,
+  schema: T,
+): Promise<z.infer<T>> {
   const body = await readJsonBody(request, ADMIN_BODY_LIMIT);
   const result = schema.safeParse(body);
   if (result.success) return result.data;

@@ -46,14 +46,17 @@ export class ConfigError extends Error {
 
 /** The config file's path: `TOLLGATE_CONFIG`, else `tollgate.config.yaml` in the working directory. */
 export function configPath(): string {
-  return path.resolve(process.env.TOLLGATE_CONFIG ?? "tollgate.config.yaml");
+  // The file is chosen at run time; the ignore keeps the build from tracing the whole project.
+  return path.resolve(
+    /*turbopackIgnore: true*/ process.env.TOLLGATE_CONFIG ?? "tollgate.config.yaml",
+  );
 }
 
 /** Reads, validates and resolves the config; throws ConfigError naming the file and the field. */
 export function loadConfig(file = configPath()): GatewayConfig {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readFileSync(/*turbopackIgnore: true*/ file, "utf8");
   } catch {
     throw new ConfigError(file, "(file)", "cannot be read; set TOLLGATE_CONFIG to a YAML file");
   }
@@ -72,10 +75,12 @@ export function loadConfig(file = configPath()): GatewayConfig {
 }
 
 function fieldName(parts: PropertyKey[]): string {
-  return parts.reduce<string>((acc, part) => {
-    if (typeof part === "number") return `${acc}[${part}]`;
-    return acc ? `${acc}.${String(part)}` : String(part);
-  }, "") || "(root)";
+  return (
+    parts.reduce<string>((acc, part) => {
+      if (typeof part === "number") return `${acc}[${part}]`;
+      return acc ? `${acc}.${String(part)}` : String(part);
+    }, "") || "(root)"
+  );
 }
 
 function resolveConfig(file: string, raw: RawConfig): GatewayConfig {
@@ -93,10 +98,12 @@ function resolveConfig(file: string, raw: RawConfig): GatewayConfig {
     const field = `models[${i}]`;
     if (models.has(m.id)) fail(`${field}.id`, `duplicate model "${m.id}"`);
     const provider = providers.get(m.provider);
-    if (!provider) return fail(`${field}.provider`, `unknown provider "${m.provider}"`);
+    if (!provider)
+      throw new ConfigError(file, `${field}.provider`, `unknown provider "${m.provider}"`);
     const upstreamModel = m.upstreamModel ?? m.id;
     const table = lookUpPriceTable(provider.type, upstreamModel);
-    const fromConfig = (usd: number | undefined) => (usd === undefined ? undefined : usdToNano(usd));
+    const fromConfig = (usd: number | undefined) =>
+      usd === undefined ? undefined : usdToNano(usd);
     const input = fromConfig(m.inputPerMillionUsd) ?? table?.price.inputNanoUsdPerMTok;
     const output = fromConfig(m.outputPerMillionUsd) ?? table?.price.outputNanoUsdPerMTok;
     if (input === undefined || output === undefined) {
@@ -113,9 +120,13 @@ function resolveConfig(file: string, raw: RawConfig): GatewayConfig {
         inputNanoUsdPerMTok: input as number,
         outputNanoUsdPerMTok: output as number,
         cacheReadNanoUsdPerMTok:
-          fromConfig(m.cachedInputPerMillionUsd) ?? table?.price.cacheReadNanoUsdPerMTok ?? (input as number),
+          fromConfig(m.cachedInputPerMillionUsd) ??
+          table?.price.cacheReadNanoUsdPerMTok ??
+          (input as number),
         cacheWriteNanoUsdPerMTok:
-          fromConfig(m.cacheWritePerMillionUsd) ?? table?.price.cacheWriteNanoUsdPerMTok ?? (input as number),
+          fromConfig(m.cacheWritePerMillionUsd) ??
+          table?.price.cacheWriteNanoUsdPerMTok ??
+          (input as number),
       },
       contextWindow: m.contextWindow ?? table?.contextWindow ?? null,
       maxOutputTokens: m.maxOutputTokens ?? 4096,
@@ -150,7 +161,14 @@ function resolveConfig(file: string, raw: RawConfig): GatewayConfig {
 
   const defaultTier = raw.defaultTier ?? raw.tiers[0]?.id ?? "";
   if (!tiers.has(defaultTier)) fail("defaultTier", `unknown tier "${defaultTier}"`);
-  return { path: file, providers, models, tiers, defaultTier, maxBodyBytes: raw.server.maxBodyBytes };
+  return {
+    path: file,
+    providers,
+    models,
+    tiers,
+    defaultTier,
+    maxBodyBytes: raw.server.maxBodyBytes,
+  };
 }
 
 /** A model's explicit chain pointing back at itself, directly or through other chains. */

@@ -50,7 +50,11 @@ export const configSchema = z.object({
   server: z
     .object({
       /** Largest request body accepted, in bytes (8 MB by default). */
-      maxBodyBytes: z.number().int().positive().default(8 * 1024 * 1024),
+      maxBodyBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(8 * 1024 * 1024),
     })
     .prefault({}),
 });

@@ -26,7 +26,11 @@ const message = z.discriminatedUnion("role", [
       .optional(),
   }),
   z.looseObject({ role: z.literal("tool"), content, tool_call_id: z.string() }),
-  z.looseObject({ role: z.literal("function"), content: optionalNullable(z.string()), name: z.string() }),
+  z.looseObject({
+    role: z.literal("function"),
+    content: optionalNullable(z.string()),
+    name: z.string(),
+  }),
 ]);
 
 /**
@@ -70,7 +74,12 @@ function paramName(path: PropertyKey[]): string {
   }, "");
 }
 
-function describe(value: unknown): string {
+function article(expected: string): string {
+  if (expected === "int") return "an integer";
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function typeName(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "number" && Number.isInteger(value)) return "an integer";
@@ -82,7 +91,7 @@ function describeIssue(issue: z.core.$ZodIssue, param: string): string {
   switch (issue.code) {
     case "invalid_type":
       if (input === undefined) return `Missing required parameter: '${param}'.`;
-      return `Invalid type for '${param}': expected ${issue.expected === "int" ? "an integer" : `a ${issue.expected}`}, but got ${describe(input)} instead.`;
+      return `Invalid type for '${param}': expected ${article(issue.expected)}, but got ${typeName(input)} instead.`;
     case "too_small":
       if (issue.origin === "array") {
         return `Invalid '${param}': empty array. Expected an array with minimum length ${issue.minimum}.`;
@@ -96,7 +105,8 @@ function describeIssue(issue: z.core.$ZodIssue, param: string): string {
       return `Invalid '${param}': ${String(input)}. Expected a value <= ${issue.maximum}.`;
     case "invalid_union":
       if ("note" in issue && issue.note === "No matching discriminator") {
-        return `Invalid value for '${param}.role': ${JSON.stringify((input as { role?: unknown } | undefined)?.role)}. Supported values are: 'system', 'developer', 'user', 'assistant', 'tool' and 'function'.`;
+        const role = (input as { role?: unknown } | undefined)?.role;
+        return `Invalid value for '${param}': ${JSON.stringify(role)}. Supported values are: 'system', 'developer', 'user', 'assistant', 'tool' and 'function'.`;
       }
       return `Invalid type for '${param}': expected a string or an array of content parts.`;
     default:

@@ -4,6 +4,7 @@ import { newRequestId } from "@/lib/http/request-id";
 import { logger } from "@/lib/log";
 import { resolveModel } from "@/lib/routing/resolve";
 import { getRuntime } from "@/lib/runtime";
+import { estimateCompletionUsage } from "@/lib/tokens/count";
 import { parseChatRequest } from "./chat-request";
 import { type CallContext, settleCall, toGatewayError, ZERO_USAGE } from "./context";
 import { streamCompletion } from "./stream";
@@ -27,7 +28,18 @@ export async function handleChatCompletion(request: Request): Promise<Response> 
     if (!adapter) throw new Error(`no adapter for provider ${model.providerId}`);
     const upstream = new AbortController();
     request.signal.addEventListener("abort", () => upstream.abort(), { once: true });
-    ctx = { requestId, startedAt, log, runtime, principal, request: chat, model, adapter, upstream };
+    ctx = {
+      requestId,
+      startedAt,
+      log,
+      runtime,
+      principal,
+      request: chat,
+      model,
+      adapter,
+      upstream,
+      client: request.signal,
+    };
     headers["x-tollgate-model"] = model.id;
 
     if (chat.stream) return await streamCompletion(ctx, headers);
@@ -37,7 +49,11 @@ export async function handleChatCompletion(request: Request): Promise<Response> 
       signal: upstream.signal,
       maxOutputTokens: model.maxOutputTokens,
     });
-    settleCall(ctx, { usage: result.usage, status: 200, outcome: "ok", estimated: false, streamed: false });
+    const reported =
+      result.usage.inputTokens + result.usage.cacheReadTokens + result.usage.outputTokens > 0;
+    // A real call always has prompt tokens: all zeros means the provider left usage out, so count.
+    const usage = reported ? result.usage : estimateCompletionUsage(chat, result.body);
+    settleCall(ctx, { usage, status: 200, outcome: "ok", estimated: !reported, streamed: false });
     return Response.json({ ...result.body, model: model.id }, { headers });
   } catch (err) {
     const error = toGatewayError(err);

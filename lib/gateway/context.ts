@@ -23,8 +23,10 @@ export interface CallContext {
   request: ChatRequest;
   model: ResolvedModel;
   adapter: ProviderAdapter;
-  /** Aborts the upstream call; fired when the client goes away. */
+  /** Aborts the upstream call: when the client goes away, or on a timeout. */
   upstream: AbortController;
+  /** Fires when the client goes away. */
+  client: AbortSignal;
 }
 
 export const ZERO_USAGE: NormalizedUsage = {
@@ -42,7 +44,13 @@ export type CallOutcome = "ok" | "error" | "client_disconnected" | "incomplete";
  */
 export function settleCall(
   ctx: CallContext,
-  result: { usage: NormalizedUsage; status: number; outcome: CallOutcome; estimated: boolean; streamed: boolean },
+  result: {
+    usage: NormalizedUsage;
+    status: number;
+    outcome: CallOutcome;
+    estimated: boolean;
+    streamed: boolean;
+  },
 ): number {
   const cost = costNanoUsd(result.usage, ctx.model.price);
   const latencyMs = Math.round(performance.now() - ctx.startedAt);
@@ -91,7 +99,9 @@ export function toGatewayError(err: unknown): GatewayError {
   }
   if (err instanceof UpstreamError) {
     const code =
-      err.code === "upstream_timeout" || err.code === "upstream_unreachable" ? err.code : "upstream_error";
+      err.code === "upstream_timeout" || err.code === "upstream_unreachable"
+        ? err.code
+        : "upstream_error";
     return new GatewayError(code, err.message, {
       status: err.status,
       type: err.type,

@@ -1,5 +1,5 @@
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
-import type { NormalizedUsage, StreamEvent } from "@/lib/providers/types";
+import { type NormalizedUsage, type StreamEvent, UpstreamError } from "@/lib/providers/types";
 import { countTextTokens, estimatePromptTokens } from "@/lib/tokens/count";
 import { type CallContext, settleCall, toGatewayError } from "./context";
 
@@ -21,7 +21,10 @@ interface StreamState {
  * provider failing up front gets a plain error response with its status, not a broken stream.
  * The stream is pulled, so a slow client slows the upstream read instead of filling memory.
  */
-export async function streamCompletion(ctx: CallContext, headers: Record<string, string>): Promise<Response> {
+export async function streamCompletion(
+  ctx: CallContext,
+  headers: Record<string, string>,
+): Promise<Response> {
   const events = ctx.adapter
     .stream(ctx.request, {
       upstreamModel: ctx.model.upstreamModel,
@@ -29,17 +32,23 @@ export async function streamCompletion(ctx: CallContext, headers: Record<string,
       maxOutputTokens: ctx.model.maxOutputTokens,
     })
     [Symbol.asyncIterator]();
-  const state: StreamState = { usage: null, finalUsage: false, emittedText: "", lastChunk: null, settled: false };
+  const state: StreamState = {
+    usage: null,
+    finalUsage: false,
+    emittedText: "",
+    lastChunk: null,
+    settled: false,
+  };
   const includeUsage = ctx.request.stream_options?.include_usage === true;
 
-  const first = await nextChunk(events, state);
+  const first = await nextChunk(ctx, events, state);
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       if (first) controller.enqueue(sse(present(ctx, state, first, includeUsage)));
     },
     async pull(controller) {
       try {
-        const chunk = first ? await nextChunk(events, state) : null;
+        const chunk = first ? await nextChunk(ctx, events, state) : null;
         if (chunk) {
           controller.enqueue(sse(present(ctx, state, chunk, includeUsage)));
           return;
@@ -49,7 +58,7 @@ export async function streamCompletion(ctx: CallContext, headers: Record<string,
         controller.close();
         finish(ctx, state, state.finalUsage ? "ok" : "incomplete");
       } catch (err) {
-        if (ctx.upstream.signal.aborted) return;
+        if (ctx.client.aborted) return;
         const error = toGatewayError(err);
         ctx.log.warn({ err, status: error.status }, "upstream failed mid-stream");
         controller.enqueue(sse(error.toBody()));
@@ -64,7 +73,9 @@ export async function streamCompletion(ctx: CallContext, headers: Record<string,
       finish(ctx, state, "client_disconnected");
     },
   });
-  ctx.upstream.signal.addEventListener("abort", () => finish(ctx, state, "client_disconnected"), { once: true });
+  ctx.client.addEventListener("abort", () => finish(ctx, state, "client_disconnected"), {
+    once: true,
+  });
 
   return new Response(body, {
     headers: {
@@ -76,13 +87,34 @@ export async function streamCompletion(ctx: CallContext, headers: Record<string,
   });
 }
 
-/** Pulls events until the next chunk, keeping the latest usage; null at the end of the stream. */
+/**
+ * Pulls events until the next chunk, keeping the latest usage; null at the end of the stream. The
+ * provider's `timeoutMs` bounds each wait, the first byte and every gap between chunks alike:
+ * provider SDKs only time out until the response headers, so a stream stalled after them would
+ * otherwise hang its client forever.
+ */
 async function nextChunk(
+  ctx: CallContext,
   events: AsyncIterator<StreamEvent>,
   state: StreamState,
 ): Promise<ChatCompletionChunk | null> {
+  const timeoutMs = ctx.runtime.config.providers.get(ctx.model.providerId)?.timeoutMs ?? 60_000;
   for (;;) {
-    const next = await events.next();
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        ctx.upstream.abort();
+        reject(
+          new UpstreamError({
+            status: 504,
+            providerId: ctx.model.providerId,
+            code: "upstream_timeout",
+            message: `Upstream provider "${ctx.model.providerId}" sent nothing for ${timeoutMs} ms.`,
+          }),
+        );
+      }, timeoutMs);
+    });
+    const next = await Promise.race([events.next(), stalled]).finally(() => clearTimeout(timer));
     if (next.done) return null;
     if (next.value.type === "chunk") return next.value.chunk;
     state.usage = next.value.usage;
@@ -103,11 +135,16 @@ function present(
     }
   }
   state.lastChunk = chunk;
-  return includeUsage ? { ...chunk, model: ctx.model.id, usage: null } : { ...chunk, model: ctx.model.id };
+  return includeUsage
+    ? { ...chunk, model: ctx.model.id, usage: null }
+    : { ...chunk, model: ctx.model.id };
 }
 
 /** The usage the call is charged for: the provider's when it reported the whole call, else counted. */
-function chargedUsage(ctx: CallContext, state: StreamState): { usage: NormalizedUsage; estimated: boolean } {
+function chargedUsage(
+  ctx: CallContext,
+  state: StreamState,
+): { usage: NormalizedUsage; estimated: boolean } {
   if (state.usage && state.finalUsage) return { usage: state.usage, estimated: false };
   const partial = state.usage;
   return {
@@ -139,7 +176,11 @@ function usageChunk(ctx: CallContext, state: StreamState): ChatCompletionChunk {
   };
 }
 
-function finish(ctx: CallContext, state: StreamState, outcome: "ok" | "incomplete" | "client_disconnected"): void {
+function finish(
+  ctx: CallContext,
+  state: StreamState,
+  outcome: "ok" | "incomplete" | "client_disconnected",
+): void {
   if (state.settled) return;
   state.settled = true;
   const { usage, estimated } = chargedUsage(ctx, state);

@@ -15,7 +15,10 @@ export interface CreatedKey {
 
 /** Issues a key for a tenant. Only the hash and a display prefix reach the database. */
 export async function createKey(db: Db, tenantId: string, name: string): Promise<CreatedKey> {
-  const [tenant] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId));
+  const [tenant] = await db
+    .select({ id: tenants.id })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId));
   if (!tenant) throw new GatewayError("not_found", `No tenant with id "${tenantId}".`);
   const secret = generateKeySecret();
   const [row] = await db

@@ -15,7 +15,10 @@ export async function revokeKey(db: Db, cache: KeyCache, keyId: string): Promise
     .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
     .returning({ keyHash: apiKeys.keyHash });
   if (rows.length === 0) {
-    const [existing] = await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.id, keyId));
+    const [existing] = await db
+      .select({ id: apiKeys.id })
+      .from(apiKeys)
+      .where(eq(apiKeys.id, keyId));
     if (!existing) throw new GatewayError("not_found", `No API key with id "${keyId}".`);
     return;
   }

@@ -72,7 +72,9 @@ export class KeyCache {
       keyName: row.key.name,
       tenantId: row.tenant.id,
       tier: row.tenant.tier,
-      tenantBudgetNanoUsd: row.tenant.budgetOverridden ? row.tenant.monthlyBudgetNanoUsd : undefined,
+      tenantBudgetNanoUsd: row.tenant.budgetOverridden
+        ? row.tenant.monthlyBudgetNanoUsd
+        : undefined,
       keyRequestsPerMinute: row.key.requestsPerMinute,
       keyTokensPerMinute: row.key.tokensPerMinute,
       keyBudgetNanoUsd: row.key.monthlyBudgetNanoUsd,

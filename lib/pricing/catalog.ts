@@ -33,7 +33,8 @@ export function lookUpPriceTable(providerType: string, upstreamModel: string): C
   // 200k prompt tokens, beyond the context windows the shipped config allows.
   const num = (v: unknown) => {
     if (typeof v === "number") return usdToNano(v);
-    if (v && typeof v === "object" && "base" in v && typeof v.base === "number") return usdToNano(v.base);
+    if (v && typeof v === "object" && "base" in v && typeof v.base === "number")
+      return usdToNano(v.base);
     return undefined;
   };
   return {

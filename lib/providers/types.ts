@@ -3,6 +3,7 @@ import type {
   ChatCompletionChunk,
   ChatCompletionCreateParams,
 } from "openai/resources/chat/completions";
+import { brand, isBranded } from "@/lib/brand";
 
 /** The OpenAI chat request as a client sent it, already validated by the gateway. */
 export type ChatRequest = ChatCompletionCreateParams;
@@ -52,7 +53,15 @@ export interface ProviderAdapter {
  * A failure reported by (or while reaching) a provider. `status` is the HTTP status to answer
  * with; connection failures and timeouts use 502 and 504.
  */
+const UPSTREAM_ERROR = brand("UpstreamError");
+const UNSUPPORTED_FEATURE_ERROR = brand("UnsupportedFeatureError");
+
 export class UpstreamError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return isBranded(value, UPSTREAM_ERROR);
+  }
+
+  readonly [UPSTREAM_ERROR] = true;
   readonly status: number;
   readonly providerId: string;
   readonly type: string;
@@ -82,6 +91,11 @@ export class UpstreamError extends Error {
  * client gets a 400 instead of a silently dropped field.
  */
 export class UnsupportedFeatureError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return isBranded(value, UNSUPPORTED_FEATURE_ERROR);
+  }
+
+  readonly [UNSUPPORTED_FEATURE_ERROR] = true;
   readonly param: string;
 
   constructor(message: string, param: string) {

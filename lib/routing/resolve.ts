@@ -15,7 +15,11 @@ export function tierModels(config: GatewayConfig, tierId: string): ResolvedModel
  * Picks the configured model a request names. 404 when no such model is configured, 403 when the
  * tenant's tier may not call it.
  */
-export function resolveModel(config: GatewayConfig, tierId: string, requested: string): ResolvedModel {
+export function resolveModel(
+  config: GatewayConfig,
+  tierId: string,
+  requested: string,
+): ResolvedModel {
   const model = config.models.get(requested);
   if (!model) {
     throw new GatewayError(

@@ -53,7 +53,10 @@ export async function createTenant(
 ): Promise<TenantRow> {
   const tier = input.tier ?? config.defaultTier;
   requireTier(config, tier);
-  const [row] = await db.insert(tenants).values({ id: newId("ten"), name: input.name, tier }).returning();
+  const [row] = await db
+    .insert(tenants)
+    .values({ id: newId("ten"), name: input.name, tier })
+    .returning();
   if (!row) throw new Error("insert returned no row");
   return row;
 }
@@ -80,7 +83,8 @@ export async function updateTenant(
   if (patch.tier !== undefined) values.tier = patch.tier;
   if (patch.monthlyBudgetUsd !== undefined) {
     values.budgetOverridden = true;
-    values.monthlyBudgetNanoUsd = patch.monthlyBudgetUsd === null ? null : usdToNano(patch.monthlyBudgetUsd);
+    values.monthlyBudgetNanoUsd =
+      patch.monthlyBudgetUsd === null ? null : usdToNano(patch.monthlyBudgetUsd);
   }
   if (Object.keys(values).length === 0) return getTenant(db, tenantId);
   const [row] = await db.update(tenants).set(values).where(eq(tenants.id, tenantId)).returning();

@@ -1,5 +1,6 @@
 import { countTokens } from "gpt-tokenizer";
-import type { ChatRequest } from "@/lib/providers/types";
+import type { ChatCompletion } from "openai/resources/chat/completions";
+import type { ChatRequest, NormalizedUsage } from "@/lib/providers/types";
 
 /**
  * Per-message overhead (role markers and separators) in OpenAI's chat format, rounded up so that
@@ -38,4 +39,24 @@ export function estimatePromptTokens(request: ChatRequest): number {
   }
   if (request.tools) tokens += countTextTokens(JSON.stringify(request.tools));
   return tokens;
+}
+
+/** Usage of a whole completion counted locally, for providers that leave usage out. */
+export function estimateCompletionUsage(
+  request: ChatRequest,
+  completion: ChatCompletion,
+): NormalizedUsage {
+  const output = completion.choices
+    .map(
+      (c) =>
+        (c.message.content ?? "") +
+        (c.message.tool_calls ? JSON.stringify(c.message.tool_calls) : ""),
+    )
+    .join("");
+  return {
+    inputTokens: estimatePromptTokens(request),
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    outputTokens: countTextTokens(output),
+  };
 }

@@ -2,8 +2,8 @@ import { and, eq, gte, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { usageDaily } from "@/db/schema";
 import type { GatewayConfig } from "@/lib/config/load";
-import { getTenant, effectiveBudgetNanoUsd } from "@/lib/tenants/tenants";
 import { nanoToUsd } from "@/lib/pricing/units";
+import { effectiveBudgetNanoUsd, getTenant } from "@/lib/tenants/tenants";
 
 /** The budget period: the calendar month in UTC that contains `now`. */
 export function budgetPeriod(now: Date): { start: Date; end: Date } {
@@ -16,7 +16,12 @@ export function budgetPeriod(now: Date): { start: Date; end: Date } {
  * Month-to-date usage of a tenant, as served by `GET /v1/usage` and the admin API. Dollar figures
  * are derived from the exact nano-dollar integers, which are returned too.
  */
-export async function usageSummary(db: Db, config: GatewayConfig, tenantId: string, now = new Date()) {
+export async function usageSummary(
+  db: Db,
+  config: GatewayConfig,
+  tenantId: string,
+  now = new Date(),
+) {
   const tenant = await getTenant(db, tenantId);
   const { start, end } = budgetPeriod(now);
   const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -24,18 +29,28 @@ export async function usageSummary(db: Db, config: GatewayConfig, tenantId: stri
     .select({
       model: usageDaily.model,
       requests: sql<number>`sum(${usageDaily.requests})`.mapWith(Number),
-      inputTokens: sql<number>`sum(${usageDaily.inputTokens} + ${usageDaily.cacheReadTokens} + ${usageDaily.cacheWriteTokens})`.mapWith(Number),
+      inputTokens:
+        sql<number>`sum(${usageDaily.inputTokens} + ${usageDaily.cacheReadTokens} + ${usageDaily.cacheWriteTokens})`.mapWith(
+          Number,
+        ),
       cacheReadTokens: sql<number>`sum(${usageDaily.cacheReadTokens})`.mapWith(Number),
       cacheWriteTokens: sql<number>`sum(${usageDaily.cacheWriteTokens})`.mapWith(Number),
       outputTokens: sql<number>`sum(${usageDaily.outputTokens})`.mapWith(Number),
       costNanoUsd: sql<number>`sum(${usageDaily.costNanoUsd})`.mapWith(Number),
     })
     .from(usageDaily)
-    .where(and(eq(usageDaily.tenantId, tenantId), gte(usageDaily.day, day(start)), lt(usageDaily.day, day(end))))
+    .where(
+      and(
+        eq(usageDaily.tenantId, tenantId),
+        gte(usageDaily.day, day(start)),
+        lt(usageDaily.day, day(end)),
+      ),
+    )
     .groupBy(usageDaily.model)
     .orderBy(usageDaily.model);
 
-  const total = (pick: (r: (typeof rows)[number]) => number) => rows.reduce((s, r) => s + pick(r), 0);
+  const total = (pick: (r: (typeof rows)[number]) => number) =>
+    rows.reduce((s, r) => s + pick(r), 0);
   const spend = total((r) => r.costNanoUsd);
   const budget = effectiveBudgetNanoUsd(config, tenant);
   const remaining = budget === null ? null : Math.max(0, budget - spend);

@@ -26,13 +26,18 @@ describe("admin API: tenants and keys", () => {
     });
 
   test("creates a tenant, issues a key that works, and revokes it at once", async () => {
-    const created = await gateway.admin("POST", "/api/admin/tenants", { name: "Acme", tier: "free" });
+    const created = await gateway.admin("POST", "/api/admin/tenants", {
+      name: "Acme",
+      tier: "free",
+    });
     assert.equal(created.status, 201);
     const tenant = (await created.json()) as { id: string; name: string; tier: string };
     assert.match(tenant.id, /^ten_/);
     assert.deepEqual({ name: tenant.name, tier: tenant.tier }, { name: "Acme", tier: "free" });
 
-    const issued = await gateway.admin("POST", `/api/admin/tenants/${tenant.id}/keys`, { name: "backend" });
+    const issued = await gateway.admin("POST", `/api/admin/tenants/${tenant.id}/keys`, {
+      name: "backend",
+    });
     assert.equal(issued.status, 201);
     const key = (await issued.json()) as { id: string; key: string; prefix: string };
     assert.match(key.key, /^tg_[0-9A-Za-z]{40}$/);
@@ -43,7 +48,10 @@ describe("admin API: tenants and keys", () => {
     assert.equal(revoked.status, 204);
     const refused = await chat(key.key);
     assert.equal(refused.status, 401);
-    assert.equal(((await refused.json()) as { error: { code: string } }).error.code, "invalid_api_key");
+    assert.equal(
+      ((await refused.json()) as { error: { code: string } }).error.code,
+      "invalid_api_key",
+    );
   });
 
   test("changes a tenant's tier and cap, and the next request uses the new tier", async () => {
@@ -56,24 +64,41 @@ describe("admin API: tenants and keys", () => {
       });
     assert.equal((await gpt4o()).status, 403);
 
-    const patched = await gateway.admin("PATCH", `/api/admin/tenants/${tenantId}`, { tier: "pro", monthlyBudgetUsd: 2.5 });
+    const patched = await gateway.admin("PATCH", `/api/admin/tenants/${tenantId}`, {
+      tier: "pro",
+      monthlyBudgetUsd: 2.5,
+    });
     assert.equal(patched.status, 200);
     const body = (await patched.json()) as { tier: string; monthlyBudgetUsd: number | null };
     assert.deepEqual({ tier: body.tier, cap: body.monthlyBudgetUsd }, { tier: "pro", cap: 2.5 });
     assert.equal((await gpt4o()).status, 200);
 
-    const uncapped = await gateway.admin("PATCH", `/api/admin/tenants/${tenantId}`, { monthlyBudgetUsd: null });
+    const uncapped = await gateway.admin("PATCH", `/api/admin/tenants/${tenantId}`, {
+      monthlyBudgetUsd: null,
+    });
     assert.equal(((await uncapped.json()) as { monthlyBudgetUsd: unknown }).monthlyBudgetUsd, null);
   });
 
-  const refusals: Array<{ name: string; method: string; route: string; body?: unknown; status: number; error: object }> = [
+  const refusals: Array<{
+    name: string;
+    method: string;
+    route: string;
+    body?: unknown;
+    status: number;
+    error: object;
+  }> = [
     {
       name: "an unknown tier",
       method: "POST",
       route: "/api/admin/tenants",
       body: { name: "X", tier: "platinum" },
       status: 400,
-      error: { message: "Unknown tier \"platinum\". Use one of: free, pro.", type: "invalid_request_error", param: "tier", code: "invalid_request" },
+      error: {
+        message: 'Unknown tier "platinum". Use one of: free, pro.',
+        type: "invalid_request_error",
+        param: "tier",
+        code: "invalid_request",
+      },
     },
     {
       name: "a tenant without a name",
@@ -107,14 +132,24 @@ describe("admin API: tenants and keys", () => {
       route: "/api/admin/tenants/ten_missing/keys",
       body: { name: "k" },
       status: 404,
-      error: { message: "No tenant with id \"ten_missing\".", type: "invalid_request_error", param: null, code: "not_found" },
+      error: {
+        message: 'No tenant with id "ten_missing".',
+        type: "invalid_request_error",
+        param: null,
+        code: "not_found",
+      },
     },
     {
       name: "revoking a key that does not exist",
       method: "DELETE",
       route: "/api/admin/keys/key_missing",
       status: 404,
-      error: { message: "No API key with id \"key_missing\".", type: "invalid_request_error", param: null, code: "not_found" },
+      error: {
+        message: 'No API key with id "key_missing".',
+        type: "invalid_request_error",
+        param: null,
+        code: "not_found",
+      },
     },
   ];
 
@@ -133,13 +168,17 @@ describe("admin API: tenants and keys", () => {
     for (const authorization of [undefined, "Bearer wrong-token"]) {
       const res = await fetch(`${gateway.url}/api/admin/tenants`, {
         method: "POST",
-        headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
+        headers: {
+          "content-type": "application/json",
+          ...(authorization ? { authorization } : {}),
+        },
         body: JSON.stringify({ name: "X" }),
       });
       assert.equal(res.status, 401);
       assert.deepEqual(await res.json(), {
         error: {
-          message: "Missing or wrong admin token. Send 'Authorization: Bearer <TOLLGATE_ADMIN_TOKEN>'.",
+          message:
+            "Missing or wrong admin token. Send 'Authorization: Bearer <TOLLGATE_ADMIN_TOKEN>'.",
           type: "invalid_request_error",
           param: null,
           code: "invalid_admin_token",

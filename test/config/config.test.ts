@@ -8,7 +8,10 @@ import { loadConfig } from "@/lib/config/load";
 import { gatewayConfig } from "../helpers/configs";
 
 function write(doc: unknown): string {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), "tollgate-config-")), "tollgate.config.yaml");
+  const file = path.join(
+    mkdtempSync(path.join(tmpdir(), "tollgate-config-")),
+    "tollgate.config.yaml",
+  );
   writeFileSync(file, typeof doc === "string" ? doc : stringify(doc));
   return file;
 }
@@ -37,7 +40,11 @@ describe("configuration file", () => {
     assert.equal(mini?.contextWindow, 128_000);
   });
 
-  const refusals: Array<{ name: string; edit: (c: ReturnType<typeof base>) => unknown; message: string }> = [
+  const refusals: Array<{
+    name: string;
+    edit: (c: ReturnType<typeof base>) => unknown;
+    message: string;
+  }> = [
     {
       name: "a model with no known price",
       edit: (c) => ({ ...c, models: [...c.models, { id: "mystery", provider: "openai" }] }),
@@ -74,7 +81,8 @@ describe("configuration file", () => {
       const file = write(r.edit(base()));
       assert.throws(
         () => loadConfig(file),
-        (err: Error) => err.message.startsWith(`Invalid config ${file}: `) && err.message.includes(r.message),
+        (err: Error) =>
+          err.message.startsWith(`Invalid config ${file}: `) && err.message.includes(r.message),
       );
     });
   }

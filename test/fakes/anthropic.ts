@@ -25,7 +25,13 @@ export interface RecordedRequest {
   outcome: Promise<"completed" | "interrupted">;
 }
 
-/** How the fake answers one request; unscripted requests get `{ kind: "message" }`. */
+/** A stream event as Anthropic sends it; its `type` is also the SSE event name. */
+export type FakeEvent = { type: string } & Record<string, unknown>;
+
+/**
+ * How the fake answers one request. Unscripted requests get `{ kind: "message" }`; requests the
+ * fake refuses (bad key, missing version) do not use up a scripted behaviour.
+ */
 export type Behaviour =
   /** A message (JSON, or as a synthesised stream when the request streams). */
   | {
@@ -38,7 +44,7 @@ export type Behaviour =
   /** Replays a recorded file: raw SSE, one event's JSON per line (`.chunks.txt`), or JSON (`.json`). */
   | { kind: "fixture"; file: string; delayMs?: number }
   /** Streams these events as SSE, each named after its `type`. */
-  | { kind: "events"; events: Array<{ type: string }>; delayMs?: number }
+  | { kind: "events"; events: FakeEvent[]; delayMs?: number }
   /** Answers with Anthropic's error body. */
   | { kind: "error"; status: number; type: string; message: string }
   /** Never answers (for timeouts and aborts). */
@@ -70,7 +76,7 @@ function sseEvent(event: { type: string }): string {
 
 /** The events Anthropic streams for `message`: one delta per block, so tests stay predictable. */
 function messageEvents(message: Record<string, unknown>): string[] {
-  const content = (message.content ?? []) as Array<Record<string, unknown>>;
+  const content = (message.content ?? []) as FakeEvent[];
   const usage = (message.usage ?? {}) as Record<string, number>;
   const start = {
     ...message,
@@ -78,27 +84,21 @@ function messageEvents(message: Record<string, unknown>): string[] {
     stop_reason: null,
     usage: { ...usage, output_tokens: 1 },
   };
-  const events: Array<{ type: string } & Record<string, unknown>> = [
-    { type: "message_start", message: start },
-  ];
+  const events: FakeEvent[] = [{ type: "message_start", message: start }];
   content.forEach((block, index) => {
-    if (block.type === "text") {
-      events.push({
-        type: "content_block_start",
-        index,
-        content_block: { type: "text", text: "" },
-      });
-      const delta = { type: "text_delta", text: block.text };
-      events.push({ type: "content_block_delta", index, delta });
-    } else if (block.type === "tool_use") {
-      const contentBlock = { ...block, input: {} };
+    const open = (contentBlock: unknown, delta?: unknown) => {
       events.push({ type: "content_block_start", index, content_block: contentBlock });
-      const delta = { type: "input_json_delta", partial_json: JSON.stringify(block.input) };
-      events.push({ type: "content_block_delta", index, delta });
+      if (delta) events.push({ type: "content_block_delta", index, delta });
+      events.push({ type: "content_block_stop", index });
+    };
+    if (block.type === "text") {
+      open({ type: "text", text: "" }, { type: "text_delta", text: block.text });
+    } else if (block.type === "tool_use") {
+      const partial = JSON.stringify(block.input);
+      open({ ...block, input: {} }, { type: "input_json_delta", partial_json: partial });
     } else {
-      events.push({ type: "content_block_start", index, content_block: block });
+      open(block);
     }
-    events.push({ type: "content_block_stop", index });
   });
   const delta = { stop_reason: message.stop_reason, stop_sequence: null };
   events.push({ type: "message_delta", delta, usage: { output_tokens: usage.output_tokens ?? 0 } });
@@ -174,6 +174,37 @@ async function answer(res: ServerResponse, body: Record<string, unknown>, behavi
   }
 }
 
+/** Why the real API would refuse this request, as [status, error type, message]. */
+function rejection(
+  req: IncomingMessage,
+  body: unknown,
+  expectedKey: string | undefined,
+): [number, string, string] | undefined {
+  if (req.method !== "POST" || req.url !== "/v1/messages") {
+    return [404, "not_found_error", `Not found: ${req.method} ${req.url}`];
+  }
+  // SDK 1.x sends the key as `Authorization: Bearer`; the API still takes `x-api-key` too.
+  const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+  const apiKey = req.headers["x-api-key"] ?? bearer;
+  if (!apiKey) return [401, "authentication_error", "x-api-key or Authorization is required"];
+  if (expectedKey !== undefined && apiKey !== expectedKey) {
+    return [401, "authentication_error", "invalid x-api-key"];
+  }
+  const version = req.headers["anthropic-version"];
+  if (typeof version !== "string") {
+    return [400, "invalid_request_error", "anthropic-version: header is required"];
+  }
+  if (typeof body !== "object" || body === null) {
+    return [400, "invalid_request_error", "The request body is not valid JSON."];
+  }
+  // API version 2026-10-21 removed the sampling parameters.
+  const sampling = ["temperature", "top_p", "top_k"].find((field) => field in body);
+  if (sampling && version >= "2026-10-21") {
+    return [400, "invalid_request_error", `${sampling}: Extra inputs are not permitted`];
+  }
+  return undefined;
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -181,9 +212,10 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /**
- * Starts a fake Anthropic Messages API on 127.0.0.1 and a random port. It checks the `x-api-key`
- * (against `apiKey` when given) and `anthropic-version` headers, records every request, and
- * rejects sampling parameters the way API version 2026-10-21 does.
+ * Starts a fake Anthropic Messages API on 127.0.0.1 and a random port. It checks the API key
+ * (`x-api-key` or `Authorization: Bearer`, equal to `apiKey` when given) and the
+ * `anthropic-version` header, records every request, and rejects sampling parameters the way API
+ * version 2026-10-21 does.
  */
 export async function startFakeAnthropic(
   options: { apiKey?: string } = {},
@@ -203,34 +235,10 @@ export async function startFakeAnthropic(
     const path = req.url ?? "/";
     requests.push({ method: req.method ?? "", path, headers: req.headers, body, outcome });
 
-    if (req.method !== "POST" || path !== "/v1/messages") {
-      return sendError(res, 404, "not_found_error", `Not found: ${req.method} ${path}`);
-    }
-    const apiKey = req.headers["x-api-key"];
-    if (!apiKey) return sendError(res, 401, "authentication_error", "x-api-key header is required");
-    if (options.apiKey !== undefined && apiKey !== options.apiKey) {
-      return sendError(res, 401, "authentication_error", "invalid x-api-key");
-    }
-    const version = req.headers["anthropic-version"];
-    if (typeof version !== "string") {
-      return sendError(res, 400, "invalid_request_error", "anthropic-version: header is required");
-    }
-    if (typeof body !== "object" || body === null) {
-      return sendError(res, 400, "invalid_request_error", "The request body is not valid JSON.");
-    }
-    const fields = body as Record<string, unknown>;
-    for (const field of ["temperature", "top_p", "top_k"]) {
-      if (version >= "2026-10-21" && field in fields) {
-        return sendError(
-          res,
-          400,
-          "invalid_request_error",
-          `${field}: Extra inputs are not permitted`,
-        );
-      }
-    }
+    const refusal = rejection(req, body, options.apiKey);
+    if (refusal) return sendError(res, ...refusal);
     try {
-      await answer(res, fields, queue.shift() ?? { kind: "message" });
+      await answer(res, body as Record<string, unknown>, queue.shift() ?? { kind: "message" });
     } catch (error) {
       // A broken script (say, a missing fixture) must fail the test, not crash the process.
       const message = error instanceof Error ? error.message : String(error);

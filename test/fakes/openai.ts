@@ -20,9 +20,12 @@ const FIXTURES = {
 /**
  * How the fake answers one request. Every behaviour takes `delayMs` (wait before the headers: for
  * timeouts) and `chunkDelayMs` (wait between SSE events: a slow stream, for disconnect tests).
- * `error` sends OpenAI's error body built from its fields, or `body` verbatim when given.
+ * `error` sends OpenAI's error body built from its fields, or `body` (a string goes out as is).
  * `streamError` streams `after` chunks of the echo answer, then an in-stream error event.
- * `events` streams the given objects as SSE events, then `[DONE]` (for shapes no other behaviour makes).
+ * `events` streams the given objects as SSE events, then `[DONE]`: for shapes no other behaviour
+ * makes; a non-stream request to it gets the echo. `replay` sends the recording that matches the
+ * request's `stream`: "tool-call" exists only as a stream (a 400 otherwise), and
+ * "legacy-parameter-error" is always its recorded 400.
  */
 export type FakeBehaviour = { delayMs?: number; chunkDelayMs?: number } & (
   | { kind: "text"; content?: string; usage?: FakeUsage; finishReason?: "stop" | "length" }

@@ -8,7 +8,13 @@ import { startTollgate, type Tollgate } from "../helpers/tollgate";
 const user = [{ role: "user", content: "hi" }];
 
 /** Each bad request, the status it gets and the whole error body. None may reach the provider. */
-const CASES: Array<{ name: string; body: string | object; status: number; error: object; auth?: string }> = [
+const CASES: Array<{
+  name: string;
+  body: string | object;
+  status: number;
+  error: object;
+  auth?: string;
+}> = [
   {
     name: "malformed JSON",
     body: '{"model": "gpt-4o",',
@@ -18,20 +24,30 @@ const CASES: Array<{ name: string; body: string | object; status: number; error:
       code: "invalid_json",
       param: null,
       message:
-        "We could not parse the JSON body of your request (Unexpected end of JSON input). Send a JSON object with Content-Type: application/json.",
+        "We could not parse the JSON body of your request (Expected double-quoted property name in JSON at position 19). Send a JSON object with Content-Type: application/json.",
     },
   },
   {
     name: "a JSON array instead of an object",
     body: "[]",
     status: 400,
-    error: { type: "invalid_request_error", code: "invalid_request", param: null, message: "The request body must be a JSON object." },
+    error: {
+      type: "invalid_request_error",
+      code: "invalid_request",
+      param: null,
+      message: "The request body must be a JSON object.",
+    },
   },
   {
     name: "missing model",
     body: { messages: user },
     status: 400,
-    error: { type: "invalid_request_error", code: "invalid_request", param: "model", message: "Missing required parameter: 'model'." },
+    error: {
+      type: "invalid_request_error",
+      code: "invalid_request",
+      param: "model",
+      message: "Missing required parameter: 'model'.",
+    },
   },
   {
     name: "messages of the wrong type",
@@ -41,7 +57,7 @@ const CASES: Array<{ name: string; body: string | object; status: number; error:
       type: "invalid_request_error",
       code: "invalid_request",
       param: "messages",
-      message: "Invalid type for 'messages': expected a array, but got a string instead.",
+      message: "Invalid type for 'messages': expected an array, but got a string instead.",
     },
   },
   {
@@ -62,7 +78,7 @@ const CASES: Array<{ name: string; body: string | object; status: number; error:
     error: {
       type: "invalid_request_error",
       code: "invalid_request",
-      param: "messages[0]",
+      param: "messages[0].role",
       message:
         "Invalid value for 'messages[0].role': \"robot\". Supported values are: 'system', 'developer', 'user', 'assistant', 'tool' and 'function'.",
     },
@@ -86,7 +102,8 @@ const CASES: Array<{ name: string; body: string | object; status: number; error:
       type: "invalid_request_error",
       code: "invalid_request",
       param: "max_completion_tokens",
-      message: "Invalid type for 'max_completion_tokens': expected a number, but got a string instead.",
+      message:
+        "Invalid type for 'max_completion_tokens': expected a number, but got a string instead.",
     },
   },
   {
@@ -121,7 +138,8 @@ const CASES: Array<{ name: string; body: string | object; status: number; error:
       type: "permission_error",
       code: "model_not_allowed",
       param: "model",
-      message: "The model 'gpt-4o' is not available on the 'free' tier (available: demo, gpt-4o-mini). Upgrade the tier to use it.",
+      message:
+        "The model 'gpt-4o' is not available on the 'free' tier (available: demo, gpt-4o-mini). Upgrade the tier to use it.",
     },
   },
   {
@@ -198,10 +216,17 @@ describe("bad requests get OpenAI's error shape and never reach a provider", () 
   for (const c of CASES) {
     test(`refuses ${c.name} with ${c.status}`, async () => {
       const authorization =
-        c.auth === "none" ? undefined : c.auth === "free" ? `Bearer ${freeKey}` : (c.auth ?? `Bearer ${proKey}`);
+        c.auth === "none"
+          ? undefined
+          : c.auth === "free"
+            ? `Bearer ${freeKey}`
+            : (c.auth ?? `Bearer ${proKey}`);
       const res = await fetch(`${gateway.url}/v1/chat/completions`, {
         method: "POST",
-        headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
+        headers: {
+          "content-type": "application/json",
+          ...(authorization ? { authorization } : {}),
+        },
         body: typeof c.body === "string" ? c.body : JSON.stringify(c.body),
       });
       const body = await res.json();
@@ -212,5 +237,4 @@ describe("bad requests get OpenAI's error shape and never reach a provider", () 
       assert.equal(fake.requests.length, 0);
     });
   }
-
 });

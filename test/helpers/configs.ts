@@ -2,14 +2,31 @@
  * Test configs: one model per provider kind, each pointed at a fake server the test started.
  * Prices are round numbers so expected costs can be worked out by hand.
  */
-export function gatewayConfig(urls: { openai: string; anthropic?: string; ollama?: string }) {
+export function gatewayConfig(
+  urls: { openai: string; anthropic?: string; ollama?: string },
+  { timeoutMs = 5000 }: { timeoutMs?: number } = {},
+) {
   return {
     providers: [
-      { id: "openai", type: "openai", baseURL: `${urls.openai}/v1`, apiKeyEnv: "TEST_OPENAI_KEY", timeoutMs: 5000 },
+      {
+        id: "openai",
+        type: "openai",
+        baseURL: `${urls.openai}/v1`,
+        apiKeyEnv: "TEST_OPENAI_KEY",
+        timeoutMs,
+      },
       ...(urls.anthropic
-        ? [{ id: "anthropic", type: "anthropic", baseURL: urls.anthropic, apiKeyEnv: "TEST_ANTHROPIC_KEY", timeoutMs: 5000 }]
+        ? [
+            {
+              id: "anthropic",
+              type: "anthropic",
+              baseURL: urls.anthropic,
+              apiKeyEnv: "TEST_ANTHROPIC_KEY",
+              timeoutMs,
+            },
+          ]
         : []),
-      ...(urls.ollama ? [{ id: "ollama", type: "ollama", baseURL: urls.ollama, timeoutMs: 5000 }] : []),
+      ...(urls.ollama ? [{ id: "ollama", type: "ollama", baseURL: urls.ollama, timeoutMs }] : []),
       { id: "demo", type: "demo" },
     ],
     models: [
@@ -55,7 +72,13 @@ export function gatewayConfig(urls: { openai: string; anthropic?: string; ollama
         monthlyBudgetUsd: 10,
         requestsPerMinute: 1000,
         tokensPerMinute: 1_000_000,
-        models: ["gpt-4o", "gpt-4o-mini", "demo", ...(urls.anthropic ? ["claude-haiku"] : []), ...(urls.ollama ? ["llama3.1"] : [])],
+        models: [
+          "gpt-4o",
+          "gpt-4o-mini",
+          "demo",
+          ...(urls.anthropic ? ["claude-haiku"] : []),
+          ...(urls.ollama ? ["llama3.1"] : []),
+        ],
       },
     ],
   };

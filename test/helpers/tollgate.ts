@@ -11,7 +11,8 @@ const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
 const ADMIN_DB_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 /** Which database the server under test uses: real Postgres (default) or the embedded PGlite. */
-export const TEST_DB: "postgres" | "pglite" = process.env.TOLLGATE_TEST_DB === "pglite" ? "pglite" : "postgres";
+export const TEST_DB: "postgres" | "pglite" =
+  process.env.TOLLGATE_TEST_DB === "pglite" ? "pglite" : "postgres";
 
 export interface Tollgate {
   url: string;
@@ -22,7 +23,10 @@ export interface Tollgate {
   /** Calls the admin API with the admin token. */
   admin(method: string, route: string, body?: unknown): Promise<Response>;
   /** Creates a tenant on a tier and a key for it. */
-  createTenantWithKey(tier: string, name?: string): Promise<{ tenantId: string; keyId: string; key: string }>;
+  createTenantWithKey(
+    tier: string,
+    name?: string,
+  ): Promise<{ tenantId: string; keyId: string; key: string }>;
 }
 
 export async function freePort(): Promise<number> {
@@ -40,7 +44,10 @@ export async function freePort(): Promise<number> {
  * Starts the production build (`next start`) with the given config, on a database of its own: a
  * new Postgres database dropped at stop, or a new PGlite directory. Requires `next build` first.
  */
-export async function startTollgate(config: object, env: Record<string, string> = {}): Promise<Tollgate> {
+export async function startTollgate(
+  config: object,
+  env: Record<string, string> = {},
+): Promise<Tollgate> {
   const dir = mkdtempSync(path.join(tmpdir(), "tollgate-test-"));
   const configFile = path.join(dir, "tollgate.config.yaml");
   writeFileSync(configFile, stringify(config));
@@ -58,20 +65,24 @@ export async function startTollgate(config: object, env: Record<string, string> 
   }
 
   let output = "";
-  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: "",
-      TOLLGATE_CONFIG: configFile,
-      TOLLGATE_ADMIN_TOKEN: adminToken,
-      TOLLGATE_DEMO: "off",
-      LOG_LEVEL: "debug",
-      ...dbEnv,
-      ...env,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: "",
+        TOLLGATE_CONFIG: configFile,
+        TOLLGATE_ADMIN_TOKEN: adminToken,
+        TOLLGATE_DEMO: "off",
+        LOG_LEVEL: "debug",
+        ...dbEnv,
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  );
   child.stdout?.on("data", (d: Buffer) => {
     output += d.toString();
   });
@@ -94,7 +105,9 @@ export async function startTollgate(config: object, env: Record<string, string> 
     output: () => output,
     admin,
     async createTenantWithKey(tier, name = "Acme") {
-      const tenant = (await (await admin("POST", "/api/admin/tenants", { name, tier })).json()) as { id: string };
+      const tenant = (await (await admin("POST", "/api/admin/tenants", { name, tier })).json()) as {
+        id: string;
+      };
       const res = await admin("POST", `/api/admin/tenants/${tenant.id}/keys`, { name: "test key" });
       const key = (await res.json()) as { id: string; key: string };
       return { tenantId: tenant.id, keyId: key.id, key: key.key };
@@ -119,7 +132,8 @@ export async function startTollgate(config: object, env: Record<string, string> 
 async function waitForReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`tollgate exited with ${child.exitCode}:\n${output()}`);
+    if (child.exitCode !== null)
+      throw new Error(`tollgate exited with ${child.exitCode}:\n${output()}`);
     try {
       const res = await fetch(`${url}/api/ready`);
       if (res.ok) return;

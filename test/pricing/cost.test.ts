@@ -21,16 +21,35 @@ describe("exact cost in nano-dollars", () => {
   });
 
   test("rounds up once per call, never down", () => {
-    const mini = { ...gpt4o, inputNanoUsdPerMTok: usdToNano(0.15), outputNanoUsdPerMTok: usdToNano(0.6) };
+    const mini = {
+      ...gpt4o,
+      inputNanoUsdPerMTok: usdToNano(0.15),
+      outputNanoUsdPerMTok: usdToNano(0.6),
+    };
     // 1 token at $0.15/M is 150 nano-dollars exactly; at $0.0000001/M a fraction rounds up to 1.
-    assert.equal(costNanoUsd({ inputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 0 }, mini), 150);
+    assert.equal(
+      costNanoUsd(
+        { inputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 0 },
+        mini,
+      ),
+      150,
+    );
     const tiny = { ...mini, inputNanoUsdPerMTok: 1 };
-    assert.equal(costNanoUsd({ inputTokens: 3, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 0 }, tiny), 1);
+    assert.equal(
+      costNanoUsd(
+        { inputTokens: 3, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 0 },
+        tiny,
+      ),
+      1,
+    );
   });
 
   test("stays exact past 2^53 intermediate products", () => {
     const opus = { ...gpt4o, outputNanoUsdPerMTok: usdToNano(75) };
-    const cost = costNanoUsd({ inputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 200_000_001 }, opus);
+    const cost = costNanoUsd(
+      { inputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 200_000_001 },
+      opus,
+    );
     // 200,000,001 × 75e9 / 1e6 = 15,000,000,075,000 exactly.
     assert.equal(cost, 15_000_000_075_000);
   });

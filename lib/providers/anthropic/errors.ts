@@ -53,7 +53,7 @@ function fromApiError(error: APIError, providerId: string): UpstreamError {
       providerId,
       type: openAIErrorType(status),
       code: error.errorCode,
-      message: `Upstream provider "${providerId}" sent a ${anthropicType} mid-stream: ${detail}`,
+      message: `Upstream provider "${providerId}" reported ${anthropicType} mid-stream: ${detail}`,
     });
   }
   // 529 is Anthropic's own "overloaded" status; clients and proxies only know 503 for it.

@@ -136,10 +136,10 @@ export function translateMessages(input: ChatCompletionMessageParam[]): Translat
     switch (message.role) {
       case "system":
       case "developer":
-        // Anthropic takes its system prompt as the top-level `system` field and has no
-        // mid-conversation system role that every model accepts, so a system message that comes
-        // after the first user turn is still kept, in order, in that top-level list. Separate
-        // blocks keep several system messages apart.
+        // Anthropic takes its system prompt as the top-level `system` field and has no portable
+        // mid-conversation system role (the in-conversation `role: "system"` message is recent
+        // and tied to newer models), so a system message that comes after the first user turn is
+        // still kept, in order, in that top-level list. Separate blocks keep them apart.
         system.push(...textContent(message.content));
         break;
       case "user": {

@@ -23,6 +23,8 @@ const server = spawn(
   {
     cwd: root,
     stdio: "inherit",
+    // Tollgate's own handler (lib/boot.ts) drains calls and flushes usage before exiting.
+    env: { ...process.env, NEXT_MANUAL_SIG_HANDLE: "true" },
   },
 );
 for (const signal of ["SIGINT", "SIGTERM"]) {

@@ -1,6 +1,7 @@
 import { errorResponse } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/body";
 import { newRequestId } from "@/lib/http/request-id";
+import { trackCall } from "@/lib/lifecycle";
 import { logger } from "@/lib/log";
 import { resolveModel } from "@/lib/routing/resolve";
 import { getRuntime } from "@/lib/runtime";
@@ -19,6 +20,8 @@ export async function handleChatCompletion(request: Request): Promise<Response> 
   const log = logger.child({ requestId });
   const headers: Record<string, string> = { "x-request-id": requestId };
   let ctx: CallContext | undefined;
+  const release = trackCall();
+  let streaming = false;
   try {
     const runtime = await getRuntime();
     const principal = await runtime.keys.verify(request.headers.get("authorization"));
@@ -39,10 +42,15 @@ export async function handleChatCompletion(request: Request): Promise<Response> 
       adapter,
       upstream,
       client: request.signal,
+      release,
     };
     headers["x-tollgate-model"] = model.id;
 
-    if (chat.stream) return await streamCompletion(ctx, headers);
+    if (chat.stream) {
+      const response = await streamCompletion(ctx, headers);
+      streaming = true; // the stream releases the call when it ends
+      return response;
+    }
 
     const result = await adapter.complete(chat, {
       upstreamModel: model.upstreamModel,
@@ -70,5 +78,7 @@ export async function handleChatCompletion(request: Request): Promise<Response> 
       log.info({ status: error.status, code: error.code }, "request refused");
     }
     return errorResponse(error, headers);
+  } finally {
+    if (!streaming) release();
   }
 }

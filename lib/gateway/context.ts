@@ -27,6 +27,8 @@ export interface CallContext {
   upstream: AbortController;
   /** Fires when the client goes away. */
   client: AbortSignal;
+  /** Marks the call finished for graceful shutdown. */
+  release: () => void;
 }
 
 export const ZERO_USAGE: NormalizedUsage = {

@@ -183,6 +183,7 @@ function finish(
 ): void {
   if (state.settled) return;
   state.settled = true;
+  ctx.release();
   const { usage, estimated } = chargedUsage(ctx, state);
   settleCall(ctx, { usage, status: 200, outcome, estimated, streamed: true });
 }

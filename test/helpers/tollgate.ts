@@ -20,6 +20,10 @@ export interface Tollgate {
   /** Everything the server printed, stdout and stderr, for log assertions. */
   output: () => string;
   stop(): Promise<void>;
+  /** Sends SIGTERM and waits for the process to exit; resolves with its exit code. */
+  terminate(): Promise<number | null>;
+  /** Runs a query on the server's database; with PGlite only once the server has exited. */
+  query<T = Record<string, unknown>>(text: string): Promise<T[]>;
   /** Calls the admin API with the admin token. */
   admin(method: string, route: string, body?: unknown): Promise<Response>;
   /** Creates a tenant on a tier and a key for it. */
@@ -76,6 +80,7 @@ export async function startTollgate(
         TOLLGATE_CONFIG: configFile,
         TOLLGATE_ADMIN_TOKEN: adminToken,
         TOLLGATE_DEMO: "off",
+        NEXT_MANUAL_SIG_HANDLE: "true",
         LOG_LEVEL: "debug",
         ...dbEnv,
         ...env,
@@ -99,6 +104,16 @@ export async function startTollgate(
       body: body === undefined ? undefined : JSON.stringify(body),
     });
 
+  const terminate = async (): Promise<number | null> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+    return child.exitCode;
+  };
+
   return {
     url,
     adminToken,
@@ -112,13 +127,26 @@ export async function startTollgate(
       const key = (await res.json()) as { id: string; key: string };
       return { tenantId: tenant.id, keyId: key.id, key: key.key };
     },
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGTERM");
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        if (child.exitCode === null) child.kill("SIGKILL");
+    terminate,
+    async query<T>(text: string): Promise<T[]> {
+      if (dbEnv.DATABASE_URL) {
+        const sql = postgres(dbEnv.DATABASE_URL, { max: 1, onnotice: () => {} });
+        try {
+          return (await sql.unsafe(text)) as unknown as T[];
+        } finally {
+          await sql.end();
+        }
       }
+      const { PGlite } = await import("@electric-sql/pglite");
+      const db = new PGlite(path.join(dbEnv.TOLLGATE_DATA_DIR ?? "", "pglite"));
+      try {
+        return (await db.query<T>(text)).rows;
+      } finally {
+        await db.close();
+      }
+    },
+    async stop() {
+      await terminate();
       if (TEST_DB === "postgres") {
         const sql = postgres(ADMIN_DB_URL, { max: 1, onnotice: () => {} });
         await sql.unsafe(`drop database if exists ${dbName} with (force)`);

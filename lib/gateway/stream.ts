@@ -56,7 +56,7 @@ export async function streamCompletion(
         if (includeUsage) controller.enqueue(sse(usageChunk(ctx, state)));
         controller.enqueue(DONE);
         controller.close();
-        finish(ctx, state, state.finalUsage ? "ok" : "incomplete");
+        finish(ctx, state, "ok");
       } catch (err) {
         if (ctx.client.aborted) return;
         const error = toGatewayError(err);

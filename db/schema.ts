@@ -24,6 +24,9 @@ export const tenants = pgTable("tenants", {
   /** When true, `monthlyBudgetNanoUsd` replaces the tier's cap (null there meaning uncapped). */
   budgetOverridden: boolean("budget_overridden").notNull().default(false),
   monthlyBudgetNanoUsd: nanoUsd("monthly_budget_nano_usd"),
+  /** Stripe's customer and subscription, when billing goes through Stripe. */
+  stripeCustomerId: text("stripe_customer_id"),
+  stripeSubscriptionId: text("stripe_subscription_id"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -127,3 +130,86 @@ export const usageDaily = pgTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.keyId, t.model, t.day] })],
 );
+
+/** Budget alert receivers: a tenant's webhook URLs, each signing with the tenant's secret. */
+export const alertWebhooks = pgTable(
+  "alert_webhooks",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("alert_webhooks_tenant").on(t.tenantId)],
+);
+
+/** Per-tenant alert settings. The signing secret is kept to sign deliveries; shown once. */
+export const alertSettings = pgTable("alert_settings", {
+  tenantId: text("tenant_id")
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: "cascade" }),
+  /** Percentages of the cap, ascending, e.g. [50, 80, 100]. */
+  thresholdsPercent: integer("thresholds_percent").array().notNull(),
+  signingSecret: text("signing_secret").notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * One row per (tenant, month, threshold, webhook): the unique index is what makes an alert go out
+ * exactly once however many instances see the threshold crossed at the same time.
+ */
+export const alertDeliveries = pgTable(
+  "alert_deliveries",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    webhookId: text("webhook_id").notNull(),
+    /** First day of the budget month, UTC. */
+    period: date("period", { mode: "string" }).notNull(),
+    thresholdPercent: integer("threshold_percent").notNull(),
+    /** pending | delivered | failed */
+    status: text("status").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    responseStatus: integer("response_status"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("alert_deliveries_once").on(t.tenantId, t.webhookId, t.period, t.thresholdPercent),
+  ],
+);
+
+/** Links that let someone join a tenant as a member; only a hash of the token is stored. */
+export const invites = pgTable("invites", {
+  id: text("id").primaryKey(),
+  tenantId: text("tenant_id")
+    .notNull()
+    .references(() => tenants.id, { onDelete: "cascade" }),
+  tokenHash: text("token_hash").notNull().unique(),
+  createdBy: text("created_by").notNull(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  acceptedAt: timestamp("accepted_at", { withTimezone: true }),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Every tier change, whoever made it (admin API, dashboard, Stripe), for the record. */
+export const tierChanges = pgTable("tier_changes", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  tenantId: text("tenant_id").notNull(),
+  fromTier: text("from_tier").notNull(),
+  toTier: text("to_tier").notNull(),
+  /** admin | dashboard | stripe */
+  source: text("source").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Stripe events already applied, by event id: a replayed webhook changes nothing twice. */
+export const billingEvents = pgTable("billing_events", {
+  eventId: text("event_id").primaryKey(),
+  type: text("type").notNull(),
+  tenantId: text("tenant_id"),
+  receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+});

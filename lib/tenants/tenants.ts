@@ -1,6 +1,6 @@
 import { count, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { tenants } from "@/db/schema";
+import { tenants, tierChanges } from "@/db/schema";
 import type { GatewayConfig } from "@/lib/config/load";
 import { GatewayError } from "@/lib/errors";
 import { newId } from "@/lib/keys/secret";
@@ -77,8 +77,10 @@ export async function updateTenant(
   config: GatewayConfig,
   tenantId: string,
   patch: { tier?: string; monthlyBudgetUsd?: number | null },
+  source: "admin" | "dashboard" | "stripe" = "admin",
 ): Promise<TenantRow> {
   if (patch.tier !== undefined) requireTier(config, patch.tier);
+  const before = await getTenant(db, tenantId);
   const values: Partial<TenantRow> = {};
   if (patch.tier !== undefined) values.tier = patch.tier;
   if (patch.monthlyBudgetUsd !== undefined) {
@@ -86,10 +88,17 @@ export async function updateTenant(
     values.monthlyBudgetNanoUsd =
       patch.monthlyBudgetUsd === null ? null : usdToNano(patch.monthlyBudgetUsd);
   }
-  if (Object.keys(values).length === 0) return getTenant(db, tenantId);
-  const [row] = await db.update(tenants).set(values).where(eq(tenants.id, tenantId)).returning();
-  if (!row) throw new GatewayError("not_found", `No tenant with id "${tenantId}".`);
-  return row;
+  if (Object.keys(values).length === 0) return before;
+  return db.transaction(async (tx) => {
+    const [row] = await tx.update(tenants).set(values).where(eq(tenants.id, tenantId)).returning();
+    if (!row) throw new GatewayError("not_found", `No tenant with id "${tenantId}".`);
+    if (patch.tier !== undefined && patch.tier !== before.tier) {
+      await tx
+        .insert(tierChanges)
+        .values({ tenantId, fromTier: before.tier, toTier: patch.tier, source });
+    }
+    return row;
+  });
 }
 
 export async function countTenants(db: Db): Promise<number> {

@@ -109,6 +109,8 @@ export const usageEvents = pgTable(
   (t) => [
     index("usage_events_tenant_time").on(t.tenantId, t.createdAt),
     index("usage_events_request").on(t.requestId),
+    // The retention job deletes by age across all tenants.
+    index("usage_events_created_at").on(t.createdAt),
   ],
 );
 

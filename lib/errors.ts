@@ -12,14 +12,22 @@ export type ErrorCode =
   | "request_too_large"
   | "invalid_api_key"
   | "invalid_admin_token"
+  | "not_signed_in"
+  | "forbidden"
+  | "conflict"
   | "admin_api_disabled"
   | "model_not_found"
   | "model_not_allowed"
   | "not_found"
   | "method_not_allowed"
+  | "invalid_metrics_token"
+  | "metrics_disabled"
+  | "shutting_down"
   | "upstream_error"
   | "upstream_unreachable"
   | "upstream_timeout"
+  | "store_unavailable"
+  | "rate_limit_exceeded"
   | "internal_error";
 
 const TABLE: Record<ErrorCode, { status: number; type: string }> = {
@@ -29,14 +37,22 @@ const TABLE: Record<ErrorCode, { status: number; type: string }> = {
   request_too_large: { status: 413, type: "invalid_request_error" },
   invalid_api_key: { status: 401, type: "invalid_request_error" },
   invalid_admin_token: { status: 401, type: "invalid_request_error" },
+  not_signed_in: { status: 401, type: "invalid_request_error" },
+  forbidden: { status: 403, type: "permission_error" },
+  conflict: { status: 409, type: "invalid_request_error" },
   admin_api_disabled: { status: 403, type: "permission_error" },
   model_not_found: { status: 404, type: "invalid_request_error" },
   model_not_allowed: { status: 403, type: "permission_error" },
   not_found: { status: 404, type: "invalid_request_error" },
   method_not_allowed: { status: 405, type: "invalid_request_error" },
+  invalid_metrics_token: { status: 401, type: "invalid_request_error" },
+  metrics_disabled: { status: 403, type: "permission_error" },
+  shutting_down: { status: 503, type: "api_error" },
   upstream_error: { status: 502, type: "api_error" },
   upstream_unreachable: { status: 502, type: "api_error" },
   upstream_timeout: { status: 504, type: "api_error" },
+  store_unavailable: { status: 503, type: "api_error" },
+  rate_limit_exceeded: { status: 429, type: "rate_limit_error" },
   internal_error: { status: 500, type: "api_error" },
 };
 
@@ -54,6 +70,8 @@ export class GatewayError extends Error {
   readonly type: string;
   /** What the provider called its error code, passed on to the client when present. */
   readonly upstreamCode: string | null;
+  /** Extra response headers, e.g. retry-after on a 429. */
+  headers: Record<string, string> = {};
 
   constructor(
     code: ErrorCode,
@@ -95,5 +113,8 @@ export function errorResponse(err: unknown, headers: Record<string, string> = {}
           "internal_error",
           "The gateway failed to handle this request. Retry it; if it keeps failing, report the x-request-id header to the operator.",
         );
-  return Response.json(gatewayError.toBody(), { status: gatewayError.status, headers });
+  return Response.json(gatewayError.toBody(), {
+    status: gatewayError.status,
+    headers: { ...gatewayError.headers, ...headers },
+  });
 }

@@ -4,6 +4,7 @@ import { KeyCache } from "@/lib/keys/verify";
 import { logger } from "@/lib/log";
 import { createAdapters } from "@/lib/providers/registry";
 import type { ProviderAdapter } from "@/lib/providers/types";
+import { openStore, type Store } from "@/lib/store";
 import { UsageRecorder } from "@/lib/usage/recorder";
 
 /** Everything a request needs that lives as long as the process. */
@@ -13,6 +14,8 @@ export interface Runtime {
   keys: KeyCache;
   usage: UsageRecorder;
   adapters: Map<string, ProviderAdapter>;
+  /** Redis (or its in-memory stand-in) for rate limits and budgets. */
+  store: Store;
 }
 
 // Next.js bundles instrumentation and each route separately, so module-level state would exist
@@ -34,6 +37,7 @@ async function createRuntime(): Promise<Runtime> {
     keys: new KeyCache(database.db),
     usage: new UsageRecorder(database.db),
     adapters: createAdapters(config.providers.values()),
+    store: openStore(config.storeOnOutage),
   };
   logger.info(
     {
@@ -54,4 +58,5 @@ export async function shutdownRuntime(): Promise<void> {
   const runtime = await pending;
   await runtime.usage.flush();
   await runtime.database.close();
+  await runtime.store.close();
 }

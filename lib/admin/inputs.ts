@@ -19,6 +19,24 @@ export const updateTenantInput = z.strictObject({
 
 export const createKeyInput = z.strictObject({ name });
 
+const perMinute = z
+  .number()
+  .int()
+  .min(1, "must be 1 or more (null uses the tier's)")
+  .nullable()
+  .optional();
+
+export const updateKeyInput = z.strictObject({
+  name: name.optional(),
+  requestsPerMinute: perMinute,
+  tokensPerMinute: perMinute,
+  monthlyBudgetUsd: z
+    .number()
+    .min(0, "must be 0 or more (null removes the cap)")
+    .nullable()
+    .optional(),
+});
+
 /** Reads and validates an admin JSON body, answering 400 with the offending field. */
 export async function parseAdminBody<T extends z.ZodType>(
   request: Request,

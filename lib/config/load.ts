@@ -35,6 +35,7 @@ export interface GatewayConfig {
   tiers: Map<string, ResolvedTier>;
   defaultTier: string;
   maxBodyBytes: number;
+  storeOnOutage: "open" | "closed";
 }
 
 export class ConfigError extends Error {
@@ -168,6 +169,7 @@ function resolveConfig(file: string, raw: RawConfig): GatewayConfig {
     tiers,
     defaultTier,
     maxBodyBytes: raw.server.maxBodyBytes,
+    storeOnOutage: raw.store.onOutage,
   };
 }
 

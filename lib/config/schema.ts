@@ -47,6 +47,15 @@ export const configSchema = z.object({
   models: z.array(modelSchema).min(1),
   defaultTier: z.string().optional(),
   tiers: z.array(tierSchema).min(1),
+  store: z
+    .object({
+      /**
+       * When Redis cannot be reached: "open" lets each instance enforce the limits alone in
+       * memory until it is back; "closed" refuses requests with 503.
+       */
+      onOutage: z.enum(["open", "closed"]).default("open"),
+    })
+    .prefault({}),
   server: z
     .object({
       /** Largest request body accepted, in bytes (8 MB by default). */

@@ -6,6 +6,7 @@ import { logger } from "@/lib/log";
 import { resolveModel } from "@/lib/routing/resolve";
 import { getRuntime } from "@/lib/runtime";
 import { estimateCompletionUsage } from "@/lib/tokens/count";
+import { admitCall, settleAdmission } from "./admission";
 import { parseChatRequest } from "./chat-request";
 import { type CallContext, settleCall, toGatewayError, ZERO_USAGE } from "./context";
 import { streamCompletion } from "./stream";
@@ -29,6 +30,8 @@ export async function handleChatCompletion(request: Request): Promise<Response> 
     const model = resolveModel(runtime.config, principal.tier, chat.model);
     const adapter = runtime.adapters.get(model.providerId);
     if (!adapter) throw new Error(`no adapter for provider ${model.providerId}`);
+    const admission = await admitCall(runtime, principal, chat, model);
+    Object.assign(headers, admission.headers);
     const upstream = new AbortController();
     request.signal.addEventListener("abort", () => upstream.abort(), { once: true });
     ctx = {
@@ -43,6 +46,7 @@ export async function handleChatCompletion(request: Request): Promise<Response> 
       upstream,
       client: request.signal,
       release,
+      admission,
     };
     headers["x-tollgate-model"] = model.id;
 
@@ -66,7 +70,9 @@ export async function handleChatCompletion(request: Request): Promise<Response> 
   } catch (err) {
     const error = toGatewayError(err);
     if (error.code === "internal_error") log.error({ err }, "unhandled error");
-    if (ctx && error.code !== "unsupported_parameter") {
+    if (ctx && error.code === "unsupported_parameter") {
+      settleAdmission(ctx.runtime, ctx.admission, ZERO_USAGE, log);
+    } else if (ctx) {
       settleCall(ctx, {
         usage: ZERO_USAGE,
         status: error.status,

@@ -1,7 +1,9 @@
 import type { ResolvedModel } from "@/lib/config/load";
 import { GatewayError } from "@/lib/errors";
 import type { KeyPrincipal } from "@/lib/keys/verify";
+import type { Admission } from "@/lib/limits/ratelimit";
 import type { Logger } from "@/lib/log";
+import { observeCall } from "@/lib/observability/observe";
 import { costNanoUsd } from "@/lib/pricing/cost";
 import {
   type ChatRequest,
@@ -11,6 +13,7 @@ import {
   UpstreamError,
 } from "@/lib/providers/types";
 import type { Runtime } from "@/lib/runtime";
+import { settleAdmission } from "./admission";
 
 /** One chat completion call as it moves through the gateway. */
 export interface CallContext {
@@ -29,6 +32,8 @@ export interface CallContext {
   client: AbortSignal;
   /** Marks the call finished for graceful shutdown. */
   release: () => void;
+  /** What the rate limits counted for this call, corrected at settlement. */
+  admission: Admission;
 }
 
 export const ZERO_USAGE: NormalizedUsage = {
@@ -41,8 +46,11 @@ export const ZERO_USAGE: NormalizedUsage = {
 export type CallOutcome = "ok" | "error" | "client_disconnected" | "incomplete";
 
 /**
- * Records the call's usage event (queued, no database round trip) and logs the request's one
- * summary line. Called exactly once per call that reached a provider.
+ * Records the call's usage event (queued, no database round trip), counts it in the metrics and
+ * logs the request's one summary line. Called exactly once per call that reached a provider.
+ * `attempts` (provider calls made, 1 by default) and `fallbacks` (models tried after the first, 0
+ * by default) come from the fallback loop; `firstTokenMs` (arrival to the first chunk sent) from a
+ * stream that sent one.
  */
 export function settleCall(
   ctx: CallContext,
@@ -52,10 +60,16 @@ export function settleCall(
     outcome: CallOutcome;
     estimated: boolean;
     streamed: boolean;
+    attempts?: number;
+    fallbacks?: number;
+    firstTokenMs?: number;
   },
 ): number {
   const cost = costNanoUsd(result.usage, ctx.model.price);
+  settleAdmission(ctx.runtime, ctx.admission, result.usage, ctx.log);
   const latencyMs = Math.round(performance.now() - ctx.startedAt);
+  const attempts = result.attempts ?? 1;
+  const fallbacks = result.fallbacks ?? 0;
   ctx.runtime.usage.record({
     requestId: ctx.requestId,
     tenantId: ctx.principal.tenantId,
@@ -72,17 +86,33 @@ export function settleCall(
     estimated: result.estimated,
     createdAt: new Date(),
   });
+  observeCall({
+    tier: ctx.principal.tier,
+    modelRequested: ctx.request.model,
+    modelServed: ctx.model.id,
+    provider: ctx.model.providerId,
+    outcome: result.outcome,
+    status: result.status,
+    latencyMs,
+    ttftMs: result.firstTokenMs,
+    ...result.usage,
+    costNanoUsd: cost,
+    fallbacks,
+  });
   ctx.log.info(
     {
       tenantId: ctx.principal.tenantId,
       keyId: ctx.principal.keyId,
+      tier: ctx.principal.tier,
       modelRequested: ctx.request.model,
       modelServed: ctx.model.id,
       provider: ctx.model.providerId,
-      attempts: 1,
+      attempts,
+      fallbacks,
       ...result.usage,
       costNanoUsd: cost,
       latencyMs,
+      firstTokenMs: result.firstTokenMs,
       status: result.status,
       outcome: result.outcome,
       streamed: result.streamed,

@@ -1,0 +1,128 @@
+import { Redis } from "@upstash/redis";
+import { GatewayError } from "@/lib/errors";
+import { logger } from "@/lib/log";
+import { StoreUnavailableError } from "./errors";
+import { createMemoryRequester } from "./memory";
+import { createTcpRequester, type TcpRequester } from "./tcp";
+
+export type OutagePolicy = "open" | "closed";
+
+/**
+ * The shared store behind limits and budgets, chosen once at start-up:
+ * - `UPSTASH_REDIS_REST_URL` + `UPSTASH_REDIS_REST_TOKEN`: Upstash over REST (serverless hosts);
+ * - `REDIS_URL=redis://…`: a Redis server over TCP (node-redis behind `@upstash/redis`);
+ * - neither: in memory, for a single process.
+ * All three are one `@upstash/redis` client, so everything above runs one code path.
+ */
+export interface Store {
+  kind: "upstash" | "redis" | "memory";
+  /** Key prefix of every key Tollgate writes, so several deployments can share a Redis. */
+  prefix: string;
+  primary: Redis;
+  /** The per-process store that takes over in an outage when the policy is "open". */
+  local: Redis;
+  policy: OutagePolicy;
+  /** False while the store is known to be unreachable. */
+  healthy(): boolean;
+  close(): Promise<void>;
+}
+
+const redisOptions = { automaticDeserialization: false, enableTelemetry: false } as const;
+
+export function openStore(policy: OutagePolicy): Store {
+  const prefix = process.env.TOLLGATE_STORE_PREFIX ?? "tg";
+  const local = new Redis(createMemoryRequester());
+  const restUrl = process.env.UPSTASH_REDIS_REST_URL;
+  const restToken = process.env.UPSTASH_REDIS_REST_TOKEN;
+  const tcpUrl = process.env.REDIS_URL;
+  let store: Store;
+  if (restUrl && restToken) {
+    const primary = new Redis({ url: restUrl, token: restToken, ...redisOptions, retry: false });
+    store = {
+      kind: "upstash",
+      prefix,
+      primary,
+      local,
+      policy,
+      healthy: () => true,
+      close: async () => {},
+    };
+  } else if (tcpUrl) {
+    const requester: TcpRequester = createTcpRequester(tcpUrl);
+    const primary = new Redis(requester);
+    store = {
+      kind: "redis",
+      prefix,
+      primary,
+      local,
+      policy,
+      healthy: requester.isReady,
+      close: requester.close,
+    };
+  } else {
+    store = {
+      kind: "memory",
+      prefix,
+      primary: local,
+      local,
+      policy,
+      healthy: () => true,
+      close: async () => {},
+    };
+  }
+  logger.info({ store: store.kind, prefix, onOutage: policy }, "store chosen");
+  return store;
+}
+
+const outage = globalThis as unknown as {
+  __tollgateStoreDown?: boolean;
+  __tollgateStoreSwitches?: number;
+};
+
+/** How many times this process has switched to its local store since it started. */
+export function storeSwitchCount(): number {
+  return outage.__tollgateStoreSwitches ?? 0;
+}
+
+/**
+ * Runs `work` against the shared store. When the store is unreachable, the outage policy answers
+ * at once: "closed" refuses the request with 503; "open" runs `work` on the per-process store, so
+ * each instance still enforces the limits alone. The switch and the recovery are logged once each.
+ */
+export async function withStore<T>(store: Store, work: (redis: Redis) => Promise<T>): Promise<T> {
+  if (store.kind !== "memory" && store.healthy()) {
+    try {
+      const result = await work(store.primary);
+      if (outage.__tollgateStoreDown) {
+        outage.__tollgateStoreDown = false;
+        logger.info({ store: store.kind }, "store reachable again: back on the shared store");
+      }
+      return result;
+    } catch (err) {
+      if (!isUnavailable(err)) throw err;
+    }
+  } else if (store.kind === "memory") {
+    return work(store.primary);
+  }
+  if (!outage.__tollgateStoreDown) {
+    outage.__tollgateStoreDown = true;
+    outage.__tollgateStoreSwitches = storeSwitchCount() + 1;
+    logger.error(
+      { store: store.kind, policy: store.policy },
+      "store unreachable: applying the outage policy",
+    );
+  }
+  if (store.policy === "closed") {
+    throw new GatewayError(
+      "store_unavailable",
+      "Tollgate cannot reach its rate-limit store right now, and is configured to refuse requests until it is back. Retry in a few seconds.",
+    );
+  }
+  return work(store.local);
+}
+
+function isUnavailable(err: unknown): boolean {
+  if (err instanceof StoreUnavailableError) return true;
+  // Upstash over REST: the fetch itself failed (DNS, connection refused, reset).
+  return err instanceof TypeError && /fetch failed|network/i.test(err.message);
+}

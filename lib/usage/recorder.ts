@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
+import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { usageDaily, usageEvents } from "@/db/schema";
+import { apiKeys, usageDaily, usageEvents } from "@/db/schema";
 import { logger } from "@/lib/log";
 
 export type UsageEvent = Omit<typeof usageEvents.$inferInsert, "id">;
@@ -75,8 +75,28 @@ export class UsageRecorder {
             costNanoUsd: sql`${usageDaily.costNanoUsd} + excluded.cost_nano_usd`,
           },
         });
+      // "Last used" for the dashboard's key list, written here once per key per batch rather
+      // than on every request's path.
+      for (const [keyId, at] of lastUseByKey(batch)) {
+        await tx
+          .update(apiKeys)
+          .set({ lastUsedAt: at })
+          .where(
+            and(eq(apiKeys.id, keyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, at))),
+          );
+      }
     });
   }
+}
+
+function lastUseByKey(batch: UsageEvent[]): Map<string, Date> {
+  const last = new Map<string, Date>();
+  for (const e of batch) {
+    const at = e.createdAt ?? new Date();
+    const seen = last.get(e.keyId);
+    if (!seen || seen < at) last.set(e.keyId, at);
+  }
+  return last;
 }
 
 function aggregateByDay(batch: UsageEvent[]): Array<typeof usageDaily.$inferInsert> {

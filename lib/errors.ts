@@ -15,9 +15,6 @@ export type ErrorCode =
   | "not_signed_in"
   | "forbidden"
   | "conflict"
-  | "not_signed_in"
-  | "forbidden"
-  | "conflict"
   | "admin_api_disabled"
   | "model_not_found"
   | "model_not_allowed"
@@ -40,9 +37,6 @@ const TABLE: Record<ErrorCode, { status: number; type: string }> = {
   request_too_large: { status: 413, type: "invalid_request_error" },
   invalid_api_key: { status: 401, type: "invalid_request_error" },
   invalid_admin_token: { status: 401, type: "invalid_request_error" },
-  not_signed_in: { status: 401, type: "invalid_request_error" },
-  forbidden: { status: 403, type: "permission_error" },
-  conflict: { status: 409, type: "invalid_request_error" },
   not_signed_in: { status: 401, type: "invalid_request_error" },
   forbidden: { status: 403, type: "permission_error" },
   conflict: { status: 409, type: "invalid_request_error" },

@@ -1,0 +1,12 @@
+import { parseAdminBody } from "@/lib/admin/inputs";
+import { signUp, signUpInput } from "@/lib/auth/sign-up";
+import { apiHandler } from "@/lib/http/handler";
+
+export const dynamic = "force-dynamic";
+
+/** Creates an account and its workspace; the browser then signs in through next-auth. */
+export const POST = apiHandler(async (request, { runtime }) => {
+  const input = await parseAdminBody(request, signUpInput);
+  const account = await signUp(runtime.database.db, runtime.config, input);
+  return Response.json(account, { status: 201 });
+});

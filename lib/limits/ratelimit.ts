@@ -6,8 +6,11 @@ import { type Store, withStore } from "@/lib/store";
 import { formatDuration, type LimitState, rateLimitHeaders } from "./headers";
 import { countTokens, type TokenCounter } from "./token-window";
 
-/** Limits are per minute; the sliding window weighs the previous minute by its overlap. */
-const WINDOW_MS = 60_000;
+/**
+ * Limits are per minute; the sliding window weighs the previous minute by its overlap. The
+ * variable exists so tests can watch a window pass in seconds; production leaves it unset.
+ */
+const WINDOW_MS = Number(process.env.TOLLGATE_LIMIT_WINDOW_MS ?? 60_000);
 
 export interface TierLimits {
   requestsPerMinute: number;
@@ -33,7 +36,7 @@ function requestLimiter(redis: Redis, prefix: string, limit: number): Ratelimit 
     rl = new Ratelimit({
       redis,
       prefix: `${prefix}:rl`,
-      limiter: Ratelimit.slidingWindow(limit, "60 s"),
+      limiter: Ratelimit.slidingWindow(limit, `${WINDOW_MS} ms`),
       ephemeralCache: false,
       analytics: false,
       timeout: 0,

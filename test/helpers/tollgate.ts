@@ -4,19 +4,34 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import postgres from "postgres";
+import { createClient } from "redis";
 import { stringify } from "yaml";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
 const ADMIN_DB_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
-/** Which database the server under test uses: real Postgres (default) or the embedded PGlite. */
+/**
+ * What the server under test runs on: real Postgres and Redis (default), or the embedded defaults
+ * (PGlite and the in-memory store).
+ */
 export const TEST_DB: "postgres" | "pglite" =
   process.env.TOLLGATE_TEST_DB === "pglite" ? "pglite" : "postgres";
+
+/** What instances started with `shareWith` have in common: config, database and store prefix. */
+interface Shared {
+  dir: string;
+  configFile: string;
+  adminToken: string;
+  dbName: string;
+  dbEnv: Record<string, string>;
+}
 
 export interface Tollgate {
   url: string;
   adminToken: string;
+  shared: Shared;
   /** Everything the server printed, stdout and stderr, for log assertions. */
   output: () => string;
   stop(): Promise<void>;
@@ -51,22 +66,11 @@ export async function freePort(): Promise<number> {
 export async function startTollgate(
   config: object,
   env: Record<string, string> = {},
+  shareWith?: Tollgate,
 ): Promise<Tollgate> {
-  const dir = mkdtempSync(path.join(tmpdir(), "tollgate-test-"));
-  const configFile = path.join(dir, "tollgate.config.yaml");
-  writeFileSync(configFile, stringify(config));
+  const shared = shareWith?.shared ?? (await createShared(config));
+  const { dir, configFile, adminToken, dbName, dbEnv } = shared;
   const port = await freePort();
-  const adminToken = `admin-${Math.random().toString(36).slice(2)}`;
-  const dbName = `tollgate_test_${process.pid}_${Date.now().toString(36)}`;
-  const dbEnv: Record<string, string> = {};
-  if (TEST_DB === "postgres") {
-    const sql = postgres(ADMIN_DB_URL, { max: 1, onnotice: () => {} });
-    await sql.unsafe(`create database ${dbName}`);
-    await sql.end();
-    dbEnv.DATABASE_URL = ADMIN_DB_URL.replace(/\/[^/]*$/, `/${dbName}`);
-  } else {
-    dbEnv.TOLLGATE_DATA_DIR = path.join(dir, "data");
-  }
 
   let output = "";
   const child: ChildProcess = spawn(
@@ -117,6 +121,7 @@ export async function startTollgate(
   return {
     url,
     adminToken,
+    shared,
     output: () => output,
     admin,
     async createTenantWithKey(tier, name = "Acme") {
@@ -147,10 +152,12 @@ export async function startTollgate(
     },
     async stop() {
       await terminate();
+      if (shareWith) return;
       if (TEST_DB === "postgres") {
         const sql = postgres(ADMIN_DB_URL, { max: 1, onnotice: () => {} });
         await sql.unsafe(`drop database if exists ${dbName} with (force)`);
         await sql.end();
+        await deleteStoreKeys(dbEnv.TOLLGATE_STORE_PREFIX ?? "");
       }
       rmSync(dir, { recursive: true, force: true });
     },
@@ -172,4 +179,39 @@ async function waitForReady(url: string, child: ChildProcess, output: () => stri
   }
   child.kill("SIGKILL");
   throw new Error(`tollgate did not become ready within 60 s:\n${output()}`);
+}
+
+async function createShared(config: object): Promise<Shared> {
+  const dir = mkdtempSync(path.join(tmpdir(), "tollgate-test-"));
+  const configFile = path.join(dir, "tollgate.config.yaml");
+  writeFileSync(configFile, stringify(config));
+  const adminToken = `admin-${Math.random().toString(36).slice(2)}`;
+  const dbName = `tollgate_test_${process.pid}_${Date.now().toString(36)}`;
+  const dbEnv: Record<string, string> = {};
+  if (TEST_DB === "postgres") {
+    const sql = postgres(ADMIN_DB_URL, { max: 1, onnotice: () => {} });
+    await sql.unsafe(`create database ${dbName}`);
+    await sql.end();
+    dbEnv.DATABASE_URL = ADMIN_DB_URL.replace(/\/[^/]*$/, `/${dbName}`);
+    // Real Redis, under a prefix of this test's own, removed at stop.
+    dbEnv.REDIS_URL = TEST_REDIS_URL;
+    dbEnv.TOLLGATE_STORE_PREFIX = `tgtest:${dbName}`;
+  } else {
+    dbEnv.TOLLGATE_DATA_DIR = path.join(dir, "data");
+  }
+  return { dir, configFile, adminToken, dbName, dbEnv };
+}
+
+/** Deletes every key under a test's prefix from the shared Redis. */
+async function deleteStoreKeys(prefix: string): Promise<void> {
+  if (!prefix) return;
+  const client = createClient({ url: TEST_REDIS_URL });
+  await client.connect();
+  try {
+    for await (const keys of client.scanIterator({ MATCH: `${prefix}:*`, COUNT: 500 })) {
+      if (keys.length > 0) await client.del(keys);
+    }
+  } finally {
+    await client.quit();
+  }
 }

@@ -1,17 +1,26 @@
 import { ConfigError } from "@/lib/config/load";
-import { callsDrained } from "@/lib/lifecycle";
+import { beginDrain, callsDrained, cutCallsInFlight } from "@/lib/lifecycle";
 import { logger } from "@/lib/log";
-import { getRuntime, shutdownRuntime } from "@/lib/runtime";
+import { stopTracing } from "@/lib/observability/tracing";
+import { getRuntime, type Runtime, shutdownRuntime } from "@/lib/runtime";
 import { ensureDemoTenant } from "@/lib/tenants/demo";
+import { retentionPolicy, scheduleRetention } from "@/lib/usage/retention";
 
 /** How long a shutdown waits for calls in flight (open streams) before flushing and exiting. */
 const SHUTDOWN_DEADLINE_MS = Number(process.env.TOLLGATE_SHUTDOWN_DEADLINE_MS ?? 15_000);
+/** How long calls cut at the deadline get to settle before the last flush. */
+const CUT_GRACE_MS = 2_000;
 
-/** Start-up: fail fast on a bad config, get the database ready, flush usage on the way out. */
+/**
+ * Start-up: fail fast on a bad config, get the database ready, schedule the usage retention job,
+ * and on SIGTERM or SIGINT drain, flush usage and exit.
+ */
 export async function boot(): Promise<void> {
-  let runtime: Awaited<ReturnType<typeof getRuntime>>;
+  let runtime: Runtime;
+  let retention: ReturnType<typeof scheduleRetention>;
   try {
     runtime = await getRuntime();
+    retention = scheduleRetention(runtime.database.db, retentionPolicy());
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`\n${err.message}\n\n`);
@@ -29,23 +38,40 @@ export async function boot(): Promise<void> {
     process.on(signal, () => {
       if (stopping) return;
       stopping = true;
-      void shutDown(signal);
+      void shutDown(signal, retention);
     });
   }
 }
 
-async function shutDown(signal: string): Promise<void> {
+/**
+ * The drain: new API requests get 503 `shutting_down` and /api/ready turns 503, so load balancers
+ * send traffic elsewhere, while the calls in flight (open streams included) finish up to the
+ * deadline and settle; calls still running then are cut and settle for what they used. Then the
+ * last usage events are written and buffered spans exported.
+ */
+async function shutDown(
+  signal: string,
+  retention: ReturnType<typeof scheduleRetention>,
+): Promise<void> {
+  beginDrain();
   logger.info(
     { signal, deadlineMs: SHUTDOWN_DEADLINE_MS },
-    "shutting down: waiting for calls in flight",
+    "shutting down: refusing new requests, waiting for calls in flight",
   );
   const unfinished = await callsDrained(SHUTDOWN_DEADLINE_MS);
-  if (unfinished > 0) logger.warn({ unfinished }, "shutdown deadline passed with calls in flight");
+  if (unfinished > 0) {
+    // Cut calls settle for the tokens they used; give them a moment to do so before the flush.
+    const cut = cutCallsInFlight();
+    const lost = await callsDrained(CUT_GRACE_MS);
+    logger.warn({ unfinished, cut, lost }, "shutdown deadline passed with calls in flight");
+  }
   try {
+    await retention.stop();
     await shutdownRuntime();
     logger.info("usage flushed; bye");
   } catch (err) {
     logger.error({ err }, "shutdown flush failed");
   }
+  await stopTracing();
   process.exit(0);
 }

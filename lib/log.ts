@@ -1,18 +1,49 @@
+import { isSpanContextValid, trace } from "@opentelemetry/api";
 import pino from "pino";
+
+// Secrets by field name, at the top level and one level down (`headers.authorization`,
+// `provider.apiKey`, …), with the header forms providers and clients use.
+const SECRET_FIELDS = [
+  "key",
+  "apiKey",
+  "api_key",
+  "authorization",
+  "Authorization",
+  "password",
+  "passwordHash",
+  "token",
+  "adminToken",
+  "secret",
+  "signingSecret",
+  "cookie",
+  '["set-cookie"]',
+  '["x-api-key"]',
+];
+const under = (parent: string) =>
+  SECRET_FIELDS.map((field) => (field.startsWith("[") ? parent + field : `${parent}.${field}`));
+const REDACT_PATHS = [
+  ...SECRET_FIELDS,
+  ...under("*"),
+  ...under("*.headers"),
+  ...under("*.*.headers"),
+];
 
 /**
  * The process logger: JSON lines on stdout. Request handlers log through `logger.child({ requestId })`
- * so that every line of a request carries its id. Key material is redacted by path as a second line
- * of defence; the code never logs a whole key or prompt text in the first place.
+ * so that every line of a request carries its id; when tracing is on, lines logged inside a span
+ * also carry its `traceId` and `spanId`. Secrets are redacted by field name as a second line of
+ * defence; the code never logs a whole key, a token or prompt text in the first place.
  */
 export const logger = pino({
   level: process.env.LOG_LEVEL ?? "info",
   base: { service: "tollgate" },
-  redact: {
-    paths: ["key", "apiKey", "authorization", "*.authorization", "*.apiKey"],
-    censor: "[redacted]",
-  },
+  redact: { paths: REDACT_PATHS, censor: "[redacted]" },
   timestamp: pino.stdTimeFunctions.isoTime,
+  mixin() {
+    const context = trace.getActiveSpan()?.spanContext();
+    if (!context || !isSpanContextValid(context)) return {};
+    return { traceId: context.traceId, spanId: context.spanId };
+  },
 });
 
 export type Logger = pino.Logger;

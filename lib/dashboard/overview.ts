@@ -1,0 +1,67 @@
+import type { Db } from "@/db/client";
+import type { GatewayConfig } from "@/lib/config/load";
+import { budgetPeriod, usageSummary } from "@/lib/usage/summary";
+import { lastDays, totalsByDay, totalsByModel, totalsOf, utcDay } from "./aggregates";
+import { listTenantKeys } from "./keys";
+
+export interface RateLimitView {
+  scope: string;
+  requestsPerMinute: number | null;
+  tokensPerMinute: number | null;
+}
+
+/**
+ * Everything the overview shows: month-to-date spend against the cap and its reset date, calls
+ * today, the last 30 days of spend, the month's top models, and the rate limits that apply.
+ *
+ * Limits are the configured ones. The live headroom (what is left of this minute's window) belongs
+ * in `rateLimits` below: for each scope, read the current window from lib/limits and add
+ * `remaining` next to the limit; the page shows whatever is there.
+ */
+export async function overview(db: Db, config: GatewayConfig, tenantId: string, now = new Date()) {
+  const [month, today, daily, keys] = await Promise.all([
+    usageSummary(db, config, tenantId, now),
+    totalsOf(db, tenantId, { from: utcDay(now), to: utcDay(now) }),
+    totalsByDay(db, tenantId, lastDays(30, now)),
+    listTenantKeys(db, tenantId, now),
+  ]);
+  const { start, end } = budgetPeriod(now);
+  const topModels = await totalsByModel(db, tenantId, { from: utcDay(start), to: utcDay(now) });
+  const tier = config.tiers.get(month.tier);
+  return {
+    tier: month.tier,
+    spendNanoUsd: month.spendNanoUsd,
+    budgetNanoUsd: month.budgetNanoUsd,
+    periodStart: start.toISOString(),
+    resetsAt: end.toISOString(),
+    requestsToday: today.requests,
+    costTodayNanoUsd: today.costNanoUsd,
+    requestsThisMonth: month.requests,
+    daily,
+    topModels: topModels.slice(0, 5),
+    rateLimits: rateLimits(tier, keys),
+    activeKeys: keys.filter((k) => !k.revokedAt).length,
+  };
+}
+
+function rateLimits(
+  tier: { requestsPerMinute: number; tokensPerMinute: number } | undefined,
+  keys: Awaited<ReturnType<typeof listTenantKeys>>,
+): RateLimitView[] {
+  const views: RateLimitView[] = [
+    {
+      scope: "Workspace (tier)",
+      requestsPerMinute: tier?.requestsPerMinute ?? null,
+      tokensPerMinute: tier?.tokensPerMinute ?? null,
+    },
+  ];
+  for (const key of keys) {
+    if (key.revokedAt || (!key.requestsPerMinute && !key.tokensPerMinute)) continue;
+    views.push({
+      scope: `Key "${key.name}"`,
+      requestsPerMinute: key.requestsPerMinute,
+      tokensPerMinute: key.tokensPerMinute,
+    });
+  }
+  return views;
+}

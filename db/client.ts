@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { logger } from "@/lib/log";
@@ -35,6 +35,7 @@ export async function openDatabase(): Promise<Database> {
   }
   const dataDir = path.resolve(process.env.TOLLGATE_DATA_DIR ?? ".data", "pglite");
   mkdirSync(dataDir, { recursive: true });
+  const unlock = lockDataDir(dataDir);
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
@@ -42,5 +43,49 @@ export async function openDatabase(): Promise<Database> {
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
   logger.info({ database: "pglite", dataDir }, "database ready");
-  return { db: db as unknown as Db, kind: "pglite", close: () => client.close() };
+  return {
+    db: db as unknown as Db,
+    kind: "pglite",
+    close: async () => {
+      await client.close();
+      unlock();
+    },
+  };
+}
+
+/**
+ * The embedded database belongs to one process: a second one on the same directory would keep
+ * its own copy of the data and lose writes. A lock file with the owner's pid refuses the second
+ * process; a lock left by a process that no longer runs is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockFile = path.join(dataDir, "..", "tollgate.lock");
+  try {
+    writeFileSync(lockFile, String(process.pid), { flag: "wx" });
+  } catch {
+    const owner = Number(readFileSync(lockFile, "utf8"));
+    if (owner && owner !== process.pid && isRunning(owner)) {
+      throw new DatabaseInUseError(
+        `Another Tollgate process (pid ${owner}) is using the embedded database in ${path.dirname(lockFile)}. Run one process per data directory (TOLLGATE_DATA_DIR), or set DATABASE_URL so that several instances share Postgres.`,
+      );
+    }
+    writeFileSync(lockFile, String(process.pid));
+  }
+  return () => rmSync(lockFile, { force: true });
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+export class DatabaseInUseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DatabaseInUseError";
+  }
 }

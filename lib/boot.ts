@@ -22,8 +22,14 @@ export async function boot(): Promise<void> {
     runtime = await getRuntime();
     retention = scheduleRetention(runtime.database.db, retentionPolicy());
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`\n${err.message}\n\n`);
+    if (err instanceof ConfigError || (err as Error).name === "DatabaseInUseError") {
+      process.stderr.write(`\n${(err as Error).message}\n\n`);
+    } else if (process.env.DATABASE_URL && !(err instanceof ConfigError)) {
+      const where = process.env.DATABASE_URL.replace(/\/\/[^@/]*@/, "//…@");
+      const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
+      process.stderr.write(
+        `\nCannot open the database at ${where}: ${cause.split("\n").at(-1)}\n\n`,
+      );
     } else {
       logger.fatal({ err }, "start-up failed");
     }

@@ -65,7 +65,8 @@ export function loadConfig(file = configPath()): GatewayConfig {
   try {
     doc = parseYaml(text);
   } catch (err) {
-    throw new ConfigError(file, "(yaml)", (err as Error).message.split("\n")[0] ?? "not YAML");
+    const first = (err as Error).message.split("\n")[0] ?? "not YAML";
+    throw new ConfigError(file, "(yaml)", first.replace(/:\s*$/, ""));
   }
   const parsed = configSchema.safeParse(doc);
   if (!parsed.success) {

@@ -1,10 +1,11 @@
 import { z } from "zod";
 
+/** Unknown fields are refused (strict objects): a typo must not silently mean a default. */
 /** Money in the config file is in US dollars as written by people; it becomes nano-dollars on load. */
 const usd = z.number().nonnegative();
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, "use letters, digits and . _ : / -");
 
-export const providerSchema = z.object({
+export const providerSchema = z.strictObject({
   id,
   type: z.enum(["openai", "anthropic", "ollama", "demo"]),
   /** Defaults per type: OpenAI's, Anthropic's public API, a local Ollama. */
@@ -15,7 +16,7 @@ export const providerSchema = z.object({
   timeoutMs: z.number().int().positive().default(60_000),
 });
 
-export const modelSchema = z.object({
+export const modelSchema = z.strictObject({
   id,
   provider: z.string(),
   upstreamModel: z.string().optional(),
@@ -28,7 +29,7 @@ export const modelSchema = z.object({
   maxOutputTokens: z.number().int().positive().optional(),
 });
 
-export const tierSchema = z.object({
+export const tierSchema = z.strictObject({
   id,
   /** Shown on the billing page; what the tier costs per month. */
   priceMonthlyUsd: usd.default(0),
@@ -42,7 +43,7 @@ export const tierSchema = z.object({
   fallbacks: z.record(z.string(), z.array(z.string())).default({}),
 });
 
-export const configSchema = z.object({
+export const configSchema = z.strictObject({
   providers: z.array(providerSchema).min(1),
   models: z.array(modelSchema).min(1),
   defaultTier: z.string().optional(),

@@ -28,6 +28,8 @@ interface Entry {
 
 const INVALID_KEY_MESSAGE =
   "Incorrect API key provided. Pass a Tollgate key (tg_…) as 'Authorization: Bearer <key>'; keys are issued in the dashboard or through the admin API.";
+const MISSING_KEY_MESSAGE =
+  "You didn't provide an API key. Pass a Tollgate key (tg_…) as 'Authorization: Bearer <key>'; keys are issued in the dashboard or through the admin API.";
 
 export class KeyCache {
   private readonly entries = new Map<string, Entry>();
@@ -37,7 +39,8 @@ export class KeyCache {
   /** Resolves an Authorization header to its key, or throws 401 `invalid_api_key`. */
   async verify(authorization: string | null): Promise<KeyPrincipal> {
     const secret = authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
-    if (!secret || !KEY_PATTERN.test(secret)) {
+    if (!secret) throw new GatewayError("invalid_api_key", MISSING_KEY_MESSAGE);
+    if (!KEY_PATTERN.test(secret)) {
       throw new GatewayError("invalid_api_key", INVALID_KEY_MESSAGE);
     }
     const hash = hashKey(secret);

@@ -1,4 +1,5 @@
 import type { ProviderConfig } from "@/lib/config/schema";
+import { logger } from "@/lib/log";
 import { createAnthropicAdapter } from "./anthropic";
 import { createDemoAdapter } from "./demo";
 import { createOllamaAdapter } from "./ollama";
@@ -16,6 +17,12 @@ const DEFAULT_BASE_URL: Record<ProviderConfig["type"], string> = {
 export function createAdapters(providers: Iterable<ProviderConfig>): Map<string, ProviderAdapter> {
   const adapters = new Map<string, ProviderAdapter>();
   for (const p of providers) {
+    if (p.apiKeyEnv && !process.env[p.apiKeyEnv]) {
+      logger.warn(
+        { provider: p.id, env: p.apiKeyEnv },
+        `provider "${p.id}" has no key: set ${p.apiKeyEnv}; calls to its models will fail until then`,
+      );
+    }
     const settings = {
       id: p.id,
       baseURL: (p.baseURL ?? DEFAULT_BASE_URL[p.type]).replace(/\/+$/, ""),

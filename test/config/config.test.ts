@@ -74,6 +74,11 @@ describe("configuration file", () => {
       message: "tiers[0].fallbacks: fallback chains form a cycle: demo -> gpt-4o-mini -> demo",
     },
     { name: "a file that is not YAML", edit: () => "providers: [\n", message: "(yaml)" },
+    {
+      name: "a misspelt field",
+      edit: (c) => ({ ...c, defaultTeir: "pro" }),
+      message: '(root): Unrecognized key: "defaultTeir"',
+    },
   ];
 
   for (const r of refusals) {

@@ -164,7 +164,7 @@ const CASES: Array<{
       code: "invalid_api_key",
       param: null,
       message:
-        "Incorrect API key provided. Pass a Tollgate key (tg_…) as 'Authorization: Bearer <key>'; keys are issued in the dashboard or through the admin API.",
+        "You didn't provide an API key. Pass a Tollgate key (tg_…) as 'Authorization: Bearer <key>'; keys are issued in the dashboard or through the admin API.",
     },
   },
   {
@@ -237,4 +237,33 @@ describe("bad requests get OpenAI's error shape and never reach a provider", () 
       assert.equal(fake.requests.length, 0);
     });
   }
+
+  test("a method a route does not serve gets 405 in the API's error shape", async () => {
+    const res = await fetch(`${gateway.url}/v1/chat/completions`, {
+      headers: { authorization: `Bearer ${proKey}` },
+    });
+    assert.equal(res.status, 405);
+    assert.equal(res.headers.get("allow"), "POST");
+    assert.deepEqual(await res.json(), {
+      error: {
+        message: "GET is not supported on /v1/chat/completions. Use POST.",
+        type: "invalid_request_error",
+        param: null,
+        code: "method_not_allowed",
+      },
+    });
+  });
+
+  test("an unknown API path gets 404 in the API's error shape", async () => {
+    const res = await fetch(`${gateway.url}/v1/nothing`);
+    assert.equal(res.status, 404);
+    assert.deepEqual(await res.json(), {
+      error: {
+        message: "No API route at GET /v1/nothing. See the README for the endpoints.",
+        type: "invalid_request_error",
+        param: null,
+        code: "not_found",
+      },
+    });
+  });
 });

@@ -1,4 +1,5 @@
 import { apiHandler } from "@/lib/http/handler";
+import { methodNotAllowed } from "@/lib/http/method";
 import { usageSummary } from "@/lib/usage/summary";
 
 export const dynamic = "force-dynamic";
@@ -9,3 +10,7 @@ export const GET = apiHandler(async (request, { runtime }) => {
   await runtime.usage.flush();
   return Response.json(await usageSummary(runtime.database.db, runtime.config, principal.tenantId));
 });
+
+const otherMethod = methodNotAllowed("GET");
+
+export { otherMethod as POST, otherMethod as PUT, otherMethod as PATCH, otherMethod as DELETE };

@@ -1,6 +1,7 @@
 import { requireAdmin } from "@/lib/admin/auth";
 import { parseAdminBody, updateKeyInput } from "@/lib/admin/inputs";
 import { apiHandler } from "@/lib/http/handler";
+import { methodNotAllowed } from "@/lib/http/method";
 import { revokeKey } from "@/lib/keys/revoke";
 import { type KeyPatch, toKeyView, updateKey } from "@/lib/keys/update";
 import { usdToNano } from "@/lib/pricing/units";
@@ -23,3 +24,7 @@ export const PATCH = apiHandler<{ id: string }>(async (request, { runtime }, { i
   const row = await updateKey(runtime.database.db, runtime.keys, null, id, patch);
   return Response.json(toKeyView(row));
 });
+
+const otherMethod = methodNotAllowed("PATCH", "DELETE");
+
+export { otherMethod as GET, otherMethod as POST, otherMethod as PUT };

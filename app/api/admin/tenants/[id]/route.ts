@@ -1,6 +1,7 @@
 import { requireAdmin } from "@/lib/admin/auth";
 import { parseAdminBody, updateTenantInput } from "@/lib/admin/inputs";
 import { apiHandler } from "@/lib/http/handler";
+import { methodNotAllowed } from "@/lib/http/method";
 import { getTenant, toTenantView, updateTenant } from "@/lib/tenants/tenants";
 
 export const dynamic = "force-dynamic";
@@ -18,3 +19,7 @@ export const PATCH = apiHandler<{ id: string }>(async (request, { runtime }, { i
   runtime.keys.clear();
   return Response.json(toTenantView(runtime.config, tenant));
 });
+
+const otherMethod = methodNotAllowed("GET", "PATCH");
+
+export { otherMethod as POST, otherMethod as PUT, otherMethod as DELETE };

@@ -89,6 +89,8 @@ export const usageEvents = pgTable(
     modelRequested: text("model_requested").notNull(),
     modelServed: text("model_served").notNull(),
     providerId: text("provider_id").notNull(),
+    /** The tenant's own end user, from OpenAI's `user` field; null when the request named none. */
+    endUser: text("end_user"),
     /** Uncached prompt tokens; cache reads and writes are counted apart. */
     inputTokens: integer("input_tokens").notNull(),
     cacheReadTokens: integer("cache_read_tokens").notNull(),
@@ -109,6 +111,7 @@ export const usageEvents = pgTable(
   (t) => [
     index("usage_events_tenant_time").on(t.tenantId, t.createdAt),
     index("usage_events_request").on(t.requestId),
+    index("usage_events_end_user").on(t.tenantId, t.endUser, t.createdAt),
     // The retention job deletes by age across all tenants.
     index("usage_events_created_at").on(t.createdAt),
   ],

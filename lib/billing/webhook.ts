@@ -82,11 +82,7 @@ async function changeFor(
     event.type === "customer.subscription.deleted"
   ) {
     const subscription = event.data.object;
-    const tenantId = await tenantOfSubscription(
-      db,
-      subscription.id,
-      subscription.metadata?.tenantId,
-    );
+    const tenantId = await tenantOfSubscription(db, subscription.id);
     if (!tenantId) return null;
     if (event.type === "customer.subscription.deleted" || !PAYING.has(subscription.status)) {
       return { tenantId, tier: config.defaultTier, subscription: null };
@@ -105,25 +101,14 @@ async function tenantExists(db: Db, tenantId: string): Promise<boolean> {
 }
 
 /**
- * The tenant a subscription belongs to: by its stored id first, then by the checkout metadata
- * (an `updated` event can arrive before `checkout.session.completed`).
+ * The tenant whose current subscription this is. Only the stored id counts: an event about an
+ * older subscription (cancelled, replaced, or arriving late) must not touch the tenant, and an
+ * event arriving before `checkout.session.completed` changes nothing that event will not set.
  */
-async function tenantOfSubscription(
-  db: Db,
-  subscriptionId: string,
-  metadataTenantId: string | undefined,
-): Promise<string | null> {
+async function tenantOfSubscription(db: Db, subscriptionId: string): Promise<string | null> {
   const [row] = await db
     .select({ id: tenants.id })
     .from(tenants)
     .where(eq(tenants.stripeSubscriptionId, subscriptionId));
-  if (row) return row.id;
-  if (!metadataTenantId) return null;
-  // An old subscription's events must not touch a tenant that has since subscribed again.
-  const [tenant] = await db
-    .select({ subscription: tenants.stripeSubscriptionId })
-    .from(tenants)
-    .where(eq(tenants.id, metadataTenantId));
-  if (!tenant || (tenant.subscription && tenant.subscription !== subscriptionId)) return null;
-  return metadataTenantId;
+  return row?.id ?? null;
 }

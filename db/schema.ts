@@ -173,7 +173,10 @@ export const alertDeliveries = pgTable(
     webhookId: text("webhook_id").notNull(),
     /** First day of the budget month, UTC. */
     period: date("period", { mode: "string" }).notNull(),
+    /** The percentage of the cap crossed; 0 for an absolute amount on an uncapped tier. */
     thresholdPercent: integer("threshold_percent").notNull(),
+    /** The absolute month-to-date amount crossed on an uncapped tier; 0 for a percentage. */
+    thresholdNanoUsd: bigint("threshold_nano_usd", { mode: "number" }).notNull().default(0),
     /** pending | delivered | failed */
     status: text("status").notNull(),
     attempts: integer("attempts").notNull().default(0),
@@ -183,7 +186,13 @@ export const alertDeliveries = pgTable(
     deliveredAt: timestamp("delivered_at", { withTimezone: true }),
   },
   (t) => [
-    uniqueIndex("alert_deliveries_once").on(t.tenantId, t.webhookId, t.period, t.thresholdPercent),
+    uniqueIndex("alert_deliveries_once").on(
+      t.tenantId,
+      t.webhookId,
+      t.period,
+      t.thresholdPercent,
+      t.thresholdNanoUsd,
+    ),
   ],
 );
 

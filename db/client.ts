@@ -14,6 +14,10 @@ export interface Database {
 }
 
 const MIGRATIONS = path.resolve(process.cwd(), "db/migrations");
+/** Connections per instance (`DATABASE_POOL_MAX`); the sum over instances must fit the server's. */
+const POOL_MAX = Number(process.env.DATABASE_POOL_MAX ?? 10);
+/** Any fixed number: the advisory lock that serialises migrations across instances. */
+const MIGRATION_LOCK = 7_265_511_823;
 
 /**
  * Opens the database the environment names and applies pending migrations. One schema and one set
@@ -27,9 +31,19 @@ export async function openDatabase(): Promise<Database> {
     const { drizzle } = await import("drizzle-orm/postgres-js");
     const { migrate } = await import("drizzle-orm/postgres-js/migrator");
     // The migration notices ("relation already exists, skipping") are noise in the logs.
-    const client = postgres(url, { max: 10, onnotice: () => {} });
+    const client = postgres(url, { max: POOL_MAX, onnotice: () => {} });
     const db = drizzle(client, { schema });
-    await migrate(db, { migrationsFolder: MIGRATIONS });
+    // Instances starting together against one database would run the same migrations at once and
+    // fail on each other's half-created objects; a session advisory lock makes them take turns,
+    // and the ones after the first find nothing left to apply.
+    const lock = await client.reserve();
+    try {
+      await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
+      await migrate(db, { migrationsFolder: MIGRATIONS });
+    } finally {
+      await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
+      lock.release();
+    }
     logger.info({ database: "postgres" }, "database ready");
     return { db: db as unknown as Db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
   }

@@ -118,12 +118,13 @@ describe("GET /api/metrics, /api/health and /api/ready on a running instance", (
         code: "invalid_metrics_token",
       },
     };
-    for (const headers of [
+    const attempts: Array<Record<string, string>> = [
       {},
       { authorization: `Bearer ${METRICS_TOKEN}x` },
       { authorization: `Bearer ${gateway.adminToken}` },
       { authorization: METRICS_TOKEN },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const res = await fetch(`${gateway.url}/api/metrics`, { headers });
       assert.equal(res.status, 401);
       assert.deepEqual(await res.json(), expected);

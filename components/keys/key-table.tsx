@@ -13,8 +13,11 @@ export function KeyTable({
   keys,
   apiBase,
   now,
+  canRename = true,
 }: {
   keys: KeyListItem[];
+  /** Operators revoke keys of any tenant but leave names to the tenant. */
+  canRename?: boolean;
   /** `/api/dashboard/tenants/{id}/keys` or the operator's route. */
   apiBase: string;
   now: string;
@@ -50,7 +53,13 @@ export function KeyTable({
         </thead>
         <tbody className="divide-y divide-zinc-100">
           {keys.map((key) => (
-            <KeyRow key={key.id} item={key} apiBase={apiBase} now={new Date(now)} />
+            <KeyRow
+              key={key.id}
+              item={key}
+              apiBase={apiBase}
+              now={new Date(now)}
+              canRename={canRename}
+            />
           ))}
         </tbody>
       </table>
@@ -58,7 +67,17 @@ export function KeyTable({
   );
 }
 
-function KeyRow({ item, apiBase, now }: { item: KeyListItem; apiBase: string; now: Date }) {
+function KeyRow({
+  item,
+  apiBase,
+  now,
+  canRename,
+}: {
+  item: KeyListItem;
+  apiBase: string;
+  now: Date;
+  canRename: boolean;
+}) {
   const router = useRouter();
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -145,14 +164,16 @@ function KeyRow({ item, apiBase, now }: { item: KeyListItem; apiBase: string; no
       <td className="px-5 py-3 text-right whitespace-nowrap">
         {revoked ? null : (
           <div className="flex justify-end gap-4">
-            <button
-              type="button"
-              className="text-sm font-medium text-zinc-600 hover:text-zinc-900"
-              onClick={() => setEditing(true)}
-              aria-label={`Rename ${item.name}`}
-            >
-              Rename
-            </button>
+            {canRename ? (
+              <button
+                type="button"
+                className="text-sm font-medium text-zinc-600 hover:text-zinc-900"
+                onClick={() => setEditing(true)}
+                aria-label={`Rename ${item.name}`}
+              >
+                Rename
+              </button>
+            ) : null}
             <ConfirmButton
               label="Revoke"
               title={`Revoke "${item.name}"?`}

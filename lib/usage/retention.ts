@@ -24,6 +24,8 @@ const DEFAULT_INTERVAL_MS = 60 * 60 * 1000;
 // burst of deletes while the instances are warming up.
 const FIRST_RUN_MAX_DELAY_MS = 60_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
+// Budget counters for end users are rebuilt from the current month's raw events (lib/budgets).
+const MONTH_DAYS = 32;
 
 /** Reads the policy from the environment; throws on a value that is not a number of days. */
 export function retentionPolicy(env: NodeJS.ProcessEnv = process.env): RetentionPolicy {
@@ -81,6 +83,12 @@ export function scheduleRetention(
 ): { stop(): Promise<void> } {
   const { retentionDays, intervalMs, batchSize } = policy;
   if (retentionDays === null) return { stop: async () => {} };
+  if (retentionDays < MONTH_DAYS) {
+    logger.warn(
+      { retentionDays },
+      "usage retention is shorter than a month: per-end-user budgets, rebuilt from the month's raw events, would undercount",
+    );
+  }
   let stopped = false;
   let running: Promise<void> | null = null;
   let timer: NodeJS.Timeout | undefined;

@@ -134,7 +134,7 @@ function KeyRow({
             </button>
           </form>
         ) : (
-          <span className="font-medium">{item.name}</span>
+          <span className="whitespace-nowrap font-medium">{item.name}</span>
         )}
         {revoked ? (
           <span className="ml-2 rounded bg-zinc-100 px-1.5 py-0.5 text-xs text-zinc-500">

@@ -55,8 +55,14 @@ export function BudgetBar({
         />
       </div>
       <p className="mt-2 text-sm text-zinc-500">
-        {percent.toFixed(percent < 10 ? 2 : 1)}% used · resets on {resetDay} (UTC)
+        {percentText(percent, spendNanoUsd)} used · resets on {resetDay} (UTC)
       </p>
     </div>
   );
+}
+
+/** "12.5%", "0.25%", and "<0.01%" for spend too small to show as a percentage but not zero. */
+function percentText(percent: number, spendNanoUsd: number): string {
+  if (spendNanoUsd > 0 && percent < 0.01) return "<0.01%";
+  return `${percent.toFixed(percent < 10 ? 2 : 1)}%`;
 }

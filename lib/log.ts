@@ -29,10 +29,11 @@ const REDACT_PATHS = [
 ];
 
 /**
- * The process logger: JSON lines on stdout. Request handlers log through `logger.child({ requestId })`
- * so that every line of a request carries its id; when tracing is on, lines logged inside a span
- * also carry its `traceId` and `spanId`. Secrets are redacted by field name as a second line of
- * defence; the code never logs a whole key, a token or prompt text in the first place.
+ * The process logger: JSON lines on stdout. Request handlers log through
+ * `logger.child({ requestId })` so that every line of a request carries its id; when tracing is
+ * on, lines logged inside a span also carry its `traceId` and `spanId`. Secrets are redacted by
+ * field name as a second line of defence; the code never logs a whole key, a token or prompt text
+ * in the first place.
  */
 export const logger = pino({
   level: process.env.LOG_LEVEL ?? "info",

@@ -64,7 +64,7 @@ function createMetrics(): Metrics {
     registry,
     requests: new Counter({
       name: "tollgate_requests_total",
-      help: "Chat completion calls that reached a provider, by tier, served model, provider and outcome (ok, error, client_disconnected, incomplete).",
+      help: "Chat calls that reached a provider, by tier, served model, provider and outcome.",
       labelNames: callLabels,
       registers,
     }),
@@ -90,20 +90,20 @@ function createMetrics(): Metrics {
     }),
     upstreamSeconds: new Histogram({
       name: "tollgate_upstream_duration_seconds",
-      help: "Calls to providers (one per attempt), from sending the request to the end of the answer.",
+      help: "Provider calls (one per attempt), from request to the end of the answer.",
       labelNames: ["provider", "model", "outcome"],
       buckets: LATENCY_BUCKETS,
       registers,
     }),
     fallbacks: new Counter({
       name: "tollgate_fallbacks_total",
-      help: "Fallbacks taken: calls served by another model of the fallback chain than the one asked for.",
+      help: "Calls served by another model of the fallback chain than the one asked for.",
       labelNames: ["tier", "model_requested", "model_served"],
       registers,
     }),
     refusals: new Counter({
       name: "tollgate_refusals_total",
-      help: "Requests refused by a rate limit (kind=rate_limit) or a budget (kind=budget), by the scope that refused.",
+      help: "Requests refused by a rate limit or a budget, by the scope that refused.",
       labelNames: ["kind", "scope"],
       registers,
     }),
@@ -121,7 +121,7 @@ function createMetrics(): Metrics {
     }),
     tokens: new Counter({
       name: "tollgate_tokens_total",
-      help: "Tokens charged, by tier, served model and kind (input, cache_read, cache_write, output).",
+      help: "Tokens charged, by tier, served model and kind.",
       labelNames: ["tier", "model", "kind"],
       registers,
     }),

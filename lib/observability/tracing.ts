@@ -9,7 +9,7 @@ const slot = globalThis as unknown as { __tollgateTracing?: NodeTracerProvider }
  * `OTEL_EXPORTER_OTLP_ENDPOINT`, or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`), and not disabled
  * with `OTEL_SDK_DISABLED=true`.
  */
-export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+export function tracingEnabled(env: Record<string, string | undefined> = process.env): boolean {
   if (env.OTEL_SDK_DISABLED === "true") return false;
   return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
 }

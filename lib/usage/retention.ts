@@ -28,7 +28,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const MONTH_DAYS = 32;
 
 /** Reads the policy from the environment; throws on a value that is not a number of days. */
-export function retentionPolicy(env: NodeJS.ProcessEnv = process.env): RetentionPolicy {
+export function retentionPolicy(
+  env: Record<string, string | undefined> = process.env,
+): RetentionPolicy {
   const rawDays = env.TOLLGATE_USAGE_RETENTION_DAYS?.trim();
   const days = rawDays === undefined || rawDays === "" ? DEFAULT_DAYS : rawDays;
   const retentionDays = days === "off" ? null : Number(days);

@@ -11,7 +11,13 @@ import {
   YAxis,
 } from "recharts";
 import type { NameType, ValueType } from "recharts/types/component/DefaultTooltipContent";
-import { formatCount, formatDay, formatUsd, formatUsdExact } from "@/lib/dashboard/format";
+import {
+  formatCount,
+  formatDay,
+  formatUsd,
+  formatUsdAxis,
+  formatUsdExact,
+} from "@/lib/dashboard/format";
 
 export interface DailyPoint {
   day: string;
@@ -42,7 +48,7 @@ export function DailySpendChart({ data, label }: { data: DailyPoint[]; label: st
               minTickGap={24}
             />
             <YAxis
-              tickFormatter={(v: number) => formatUsd(v)}
+              tickFormatter={(v: number) => formatUsdAxis(v)}
               tickLine={false}
               axisLine={false}
               fontSize={12}

@@ -27,7 +27,9 @@ export function BudgetBar({
       </div>
     );
   }
-  const percent = budgetNanoUsd === 0 ? 100 : Math.min(100, (spendNanoUsd / budgetNanoUsd) * 100);
+  const used = budgetNanoUsd === 0 ? 100 : (spendNanoUsd / budgetNanoUsd) * 100;
+  // The bar stops at full; the text says how far over the cap spend went.
+  const percent = Math.min(100, used);
   const color = percent >= 100 ? "bg-red-600" : percent >= 80 ? "bg-amber-500" : "bg-zinc-900";
   return (
     <div>
@@ -55,7 +57,7 @@ export function BudgetBar({
         />
       </div>
       <p className="mt-2 text-sm text-zinc-500">
-        {percentText(percent, spendNanoUsd)} used · resets on {resetDay} (UTC)
+        {percentText(used, spendNanoUsd)} used · resets on {resetDay} (UTC)
       </p>
     </div>
   );

@@ -70,3 +70,9 @@ export function formatAgo(at: Date | string | null, now = new Date()): string {
   }
   return "Just now";
 }
+
+/** Chart axis labels: three significant digits, so ticks $0.0125 apart stay distinct. */
+export function formatUsdAxis(nano: number): string {
+  if (nano === 0) return "$0";
+  return `$${(nano / 1e9).toLocaleString("en-US", { maximumSignificantDigits: 3 })}`;
+}

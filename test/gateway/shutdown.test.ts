@@ -17,7 +17,7 @@ describe("graceful shutdown", () => {
     await fake?.close();
   });
 
-  test("SIGTERM lets open streams finish and writes every usage event before exiting", async () => {
+  test("SIGTERM refuses new calls, lets open ones finish and writes every usage event before exiting", async () => {
     const { key } = await gateway.createTenantWithKey("pro");
     fake.setDefault({ kind: "text", content: "one two three four five", chunkDelayMs: 100 });
     const call = (i: number) =>
@@ -31,13 +31,24 @@ describe("graceful shutdown", () => {
         }),
       }).then((res) => res.text());
     const calls = Array.from({ length: 20 }, (_, i) => call(i));
-    await new Promise((r) => setTimeout(r, 150));
+    // SIGTERM once all 20 are with the provider: a request arriving later is refused (below).
+    while (fake.requests.length < 20) await new Promise((r) => setTimeout(r, 10));
 
-    const exitCode = await gateway.terminate();
+    const exited = gateway.terminate();
+    await new Promise((r) => setTimeout(r, 50));
+    const late = await Promise.all([call(20), call(21)]);
+    const exitCode = await exited;
     const bodies = await Promise.all(calls);
     assert.equal(exitCode, 0);
-    assert.equal(bodies.filter((b) => b.includes("five")).length, 20);
-    const rows = await gateway.query<{ n: number }>("select count(*)::int as n from usage_events");
-    assert.equal(rows[0]?.n, 20);
+    assert.deepEqual(bodies.filter((b) => !b.includes("five")), []);
+    assert.deepEqual(
+      late.map((b) => (JSON.parse(b) as { error: { code: string } }).error.code),
+      ["shutting_down", "shutting_down"],
+    );
+    const rows = await gateway.query<{ n: number; tokens: number }>(
+      "select count(*)::int as n, sum(output_tokens)::int as tokens from usage_events",
+    );
+    // Every call was charged in full: the fake reports one output token per word.
+    assert.deepEqual(rows[0], { n: 20, tokens: 20 * 5 });
   });
 });

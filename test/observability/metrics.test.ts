@@ -53,12 +53,12 @@ describe("GET /api/metrics, /api/health and /api/ready on a running instance", (
       { kind: "text", content: "one", usage },
       { kind: "text", content: "two", usage },
       { kind: "text", content: "three", usage },
-      { kind: "error", status: 500, message: "fake outage", type: "server_error" },
+      { kind: "error", status: 400, message: "Unknown parameter: 'foo'.", param: "foo" },
     );
     assert.equal((await chat(key, false)).status, 200);
     assert.equal((await chat(key, false)).status, 200);
     assert.equal((await chat(key, true)).status, 200);
-    assert.equal((await chat(key, false)).status, 500);
+    assert.equal((await chat(key, false)).status, 400);
 
     const call = { tier: "pro", model: "gpt-4o", provider: "openai" };
     const ok = { ...call, outcome: "ok" };

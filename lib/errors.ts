@@ -28,6 +28,8 @@ export type ErrorCode =
   | "upstream_timeout"
   | "store_unavailable"
   | "rate_limit_exceeded"
+  | "budget_exceeded"
+  | "context_length_exceeded"
   | "internal_error";
 
 const TABLE: Record<ErrorCode, { status: number; type: string }> = {
@@ -53,6 +55,8 @@ const TABLE: Record<ErrorCode, { status: number; type: string }> = {
   upstream_timeout: { status: 504, type: "api_error" },
   store_unavailable: { status: 503, type: "api_error" },
   rate_limit_exceeded: { status: 429, type: "rate_limit_error" },
+  budget_exceeded: { status: 402, type: "insufficient_quota" },
+  context_length_exceeded: { status: 400, type: "invalid_request_error" },
   internal_error: { status: 500, type: "api_error" },
 };
 

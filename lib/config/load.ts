@@ -26,6 +26,11 @@ export interface ResolvedTier {
   tokensPerMinute: number;
   models: string[];
   fallbacks: Record<string, string[]>;
+  outsideTier: "refuse" | "serve";
+  /** Cap per end user of a tenant; null: none. */
+  perUserMonthlyBudgetNanoUsd: number | null;
+  alertThresholdsPercent: number[];
+  alertAmountsNanoUsd: number[];
 }
 
 export interface GatewayConfig {
@@ -36,6 +41,7 @@ export interface GatewayConfig {
   defaultTier: string;
   maxBodyBytes: number;
   storeOnOutage: "open" | "closed";
+  routing: RawConfig["routing"];
 }
 
 export class ConfigError extends Error {
@@ -158,6 +164,13 @@ function resolveConfig(file: string, raw: RawConfig): GatewayConfig {
       tokensPerMinute: t.tokensPerMinute,
       models: t.models,
       fallbacks: t.fallbacks,
+      outsideTier: t.outsideTier,
+      perUserMonthlyBudgetNanoUsd:
+        t.perUserMonthlyBudgetUsd === undefined || t.perUserMonthlyBudgetUsd === null
+          ? null
+          : usdToNano(t.perUserMonthlyBudgetUsd),
+      alertThresholdsPercent: [...t.alertThresholdsPercent].sort((a, b) => a - b),
+      alertAmountsNanoUsd: t.alertAmountsUsd.map(usdToNano).sort((a, b) => a - b),
     });
   });
 
@@ -171,6 +184,7 @@ function resolveConfig(file: string, raw: RawConfig): GatewayConfig {
     defaultTier,
     maxBodyBytes: raw.server.maxBodyBytes,
     storeOnOutage: raw.store.onOutage,
+    routing: raw.routing,
   };
 }
 

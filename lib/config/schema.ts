@@ -14,6 +14,8 @@ export const providerSchema = z.strictObject({
   apiKeyEnv: z.string().optional(),
   /** Longest wait for the first byte, and between stream chunks, in milliseconds. */
   timeoutMs: z.number().int().positive().default(60_000),
+  /** Longest gap between two stream chunks; defaults to timeoutMs. */
+  streamIdleTimeoutMs: z.number().int().positive().optional(),
 });
 
 export const modelSchema = z.strictObject({
@@ -39,6 +41,14 @@ export const tierSchema = z.strictObject({
   tokensPerMinute: z.number().int().positive(),
   /** What the tier may call, in fallback order. */
   models: z.array(z.string()),
+  /** Cap per end user (OpenAI's `user` field) within a tenant; absent: none. */
+  perUserMonthlyBudgetUsd: usd.nullable().optional(),
+  /** Budget alerts at these percentages of the cap. */
+  alertThresholdsPercent: z.array(z.number().int().min(1).max(1000)).default([50, 80, 100]),
+  /** Budget alerts at these month-to-date amounts, for tiers without a cap. */
+  alertAmountsUsd: z.array(usd).default([]),
+  /** A model outside the tier: "refuse" with 403, or "serve" it from the tier's own chain. */
+  outsideTier: z.enum(["refuse", "serve"]).default("refuse"),
   /** Per-model chains that override the tier's order; an empty list never falls back. */
   fallbacks: z.record(z.string(), z.array(z.string())).default({}),
 });
@@ -48,6 +58,23 @@ export const configSchema = z.strictObject({
   models: z.array(modelSchema).min(1),
   defaultTier: z.string().optional(),
   tiers: z.array(tierSchema).min(1),
+  routing: z
+    .strictObject({
+      /** Retries on the same model after a 429, 5xx or connection error, before falling back. */
+      retries: z.number().int().min(0).max(5).default(1),
+      /** First backoff between retries; doubled each time, with jitter. */
+      retryBaseMs: z.number().int().min(0).default(250),
+      /** A provider's retry-after up to this long is honoured; longer ones fall back at once. */
+      maxRetryAfterMs: z.number().int().min(0).default(2000),
+      /** The whole request, every attempt included, must finish its first byte within this. */
+      deadlineMs: z.number().int().positive().default(120_000),
+      /** Failures of one model within the window that put it into cooldown. */
+      failureThreshold: z.number().int().positive().default(3),
+      failureWindowMs: z.number().int().positive().default(30_000),
+      /** How long a failing model is skipped by every instance. */
+      cooldownMs: z.number().int().positive().default(30_000),
+    })
+    .prefault({}),
   store: z
     .object({
       /**

@@ -1,6 +1,10 @@
+import { alertOnThresholds } from "@/lib/alerts/thresholds";
+import type { Reservation } from "@/lib/budgets/reserve";
+import { settleBudgetLater } from "@/lib/budgets/settle";
 import type { ResolvedModel } from "@/lib/config/load";
 import { GatewayError } from "@/lib/errors";
 import type { KeyPrincipal } from "@/lib/keys/verify";
+import { trackCall } from "@/lib/lifecycle";
 import { type Admission, admit, settleTokens } from "@/lib/limits/ratelimit";
 import type { Logger } from "@/lib/log";
 import type { ChatRequest, NormalizedUsage } from "@/lib/providers/types";
@@ -13,10 +17,10 @@ export function outputAllowance(request: ChatRequest, model: ResolvedModel): num
 }
 
 /**
- * Admission before any provider call: the rate limits of the key and its tenant, counting the
- * request and its estimated tokens (prompt by tokenizer plus the output allowance).
+ * The key's and tenant's rate limits, once per call whatever the number of attempts: the request
+ * and its estimated tokens (prompt by tokenizer plus the asked model's output allowance).
  */
-export async function admitCall(
+export async function admitLimits(
   runtime: Runtime,
   principal: KeyPrincipal,
   request: ChatRequest,
@@ -35,16 +39,31 @@ export function usedTokens(usage: NormalizedUsage): number {
 }
 
 /**
- * Corrects the token counters from the estimate to what the call used. Runs after the response,
- * off the request's path; a failure is logged and leaves the estimate counted (the safe side).
+ * Settles a call off the request's path: token counters from the estimate to the real count,
+ * the budget reservation to the real cost (then alerts, if a threshold was crossed). Failures are
+ * logged and leave the estimate and reservation counted: the safe side. A shutdown waits for it.
  */
 export function settleAdmission(
   runtime: Runtime,
-  admission: Admission,
+  principal: KeyPrincipal,
+  limits: Admission,
+  reservation: Reservation,
   usage: NormalizedUsage,
+  costNanoUsd: number,
   log: Logger,
 ): void {
-  settleTokens(runtime.store, admission, usedTokens(usage)).catch((err: unknown) =>
+  const done = trackCall();
+  const tokens = settleTokens(runtime.store, limits, usedTokens(usage)).catch((err: unknown) =>
     log.warn({ err }, "token counter correction failed"),
   );
+  const budget = settleBudgetLater(runtime, reservation, costNanoUsd, log, (spend) =>
+    alertOnThresholds(runtime, principal, spend, log),
+  );
+  void Promise.all([tokens, budget]).finally(done);
+}
+
+/** Gives a failed attempt's budget hold back, off the request's path. */
+export function releaseReservation(runtime: Runtime, reservation: Reservation, log: Logger): void {
+  const done = trackCall();
+  void settleBudgetLater(runtime, reservation, 0, log).finally(done);
 }

@@ -1,39 +1,57 @@
 import { errorResponse } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/body";
+import { shuttingDown } from "@/lib/http/handler";
 import { newRequestId } from "@/lib/http/request-id";
-import { trackCall } from "@/lib/lifecycle";
+import { isDraining, trackCall } from "@/lib/lifecycle";
+import { settleTokens } from "@/lib/limits/ratelimit";
 import { logger } from "@/lib/log";
-import { resolveModel } from "@/lib/routing/resolve";
+import { observeRejection } from "@/lib/observability/observe";
+import { modelsInCooldown } from "@/lib/routing/health";
+import { modelChain } from "@/lib/routing/resolve";
 import { getRuntime } from "@/lib/runtime";
 import { estimateCompletionUsage } from "@/lib/tokens/count";
-import { admitCall, settleAdmission } from "./admission";
+import { admitLimits } from "./admission";
+import { runWithFallback } from "./attempts";
 import { parseChatRequest } from "./chat-request";
-import { type CallContext, settleCall, toGatewayError, ZERO_USAGE } from "./context";
-import { streamCompletion } from "./stream";
+import {
+  type CallContext,
+  recordFailedCall,
+  routingHeaders,
+  settleCall,
+  toGatewayError,
+} from "./context";
+import { openStream, streamResponse } from "./stream";
 
 /**
- * `POST /v1/chat/completions`: authenticate, validate, resolve the model, call its provider and
- * account for the call. Every failure answers in OpenAI's error shape with the request id.
+ * `POST /v1/chat/completions`: authenticate, validate, pick the model chain, admit the call
+ * against the rate limits, then try the chain's models until one answers, each attempt holding
+ * its own budget reservation. Every failure answers in OpenAI's error shape with the request id.
  */
 export async function handleChatCompletion(request: Request): Promise<Response> {
   const startedAt = performance.now();
   const requestId = newRequestId();
+  if (isDraining()) return shuttingDown(requestId);
   const log = logger.child({ requestId });
   const headers: Record<string, string> = { "x-request-id": requestId };
-  let ctx: CallContext | undefined;
   const release = trackCall();
+  let ctx: CallContext | undefined;
   let streaming = false;
   try {
     const runtime = await getRuntime();
     const principal = await runtime.keys.verify(request.headers.get("authorization"));
     const chat = parseChatRequest(await readJsonBody(request, runtime.config.maxBodyBytes));
-    const model = resolveModel(runtime.config, principal.tier, chat.model);
-    const adapter = runtime.adapters.get(model.providerId);
-    if (!adapter) throw new Error(`no adapter for provider ${model.providerId}`);
-    const admission = await admitCall(runtime, principal, chat, model);
-    Object.assign(headers, admission.headers);
-    const upstream = new AbortController();
-    request.signal.addEventListener("abort", () => upstream.abort(), { once: true });
+    const chain = modelChain(runtime.config, principal.tier, chat.model);
+    const asked = chain[0];
+    if (!asked) throw new Error("empty model chain");
+    // Both go to the store in the same tick: one round trip.
+    const [limits, coolingDown] = await Promise.all([
+      admitLimits(runtime, principal, chat, asked),
+      modelsInCooldown(
+        runtime.store,
+        chain.map((m) => m.id),
+      ),
+    ]);
+    Object.assign(headers, limits.headers);
     ctx = {
       requestId,
       startedAt,
@@ -41,48 +59,60 @@ export async function handleChatCompletion(request: Request): Promise<Response> 
       runtime,
       principal,
       request: chat,
-      model,
-      adapter,
-      upstream,
+      chain,
+      coolingDown,
+      limits,
       client: request.signal,
       release,
-      admission,
+      attempts: 0,
+      fallbacks: [],
     };
-    headers["x-tollgate-model"] = model.id;
+    const call = ctx;
 
     if (chat.stream) {
-      const response = await streamCompletion(ctx, headers);
+      const { value: opened, attempt } = await runWithFallback(call, (a) => openStream(call, a));
       streaming = true; // the stream releases the call when it ends
-      return response;
+      return streamResponse(call, attempt, opened, {
+        ...headers,
+        ...routingHeaders(call, attempt),
+      });
     }
 
-    const result = await adapter.complete(chat, {
-      upstreamModel: model.upstreamModel,
-      signal: upstream.signal,
-      maxOutputTokens: model.maxOutputTokens,
-    });
+    const { value: result, attempt } = await runWithFallback(call, (a) =>
+      a.adapter.complete(a.request, {
+        upstreamModel: a.model.upstreamModel,
+        signal: a.upstream.signal,
+        maxOutputTokens: a.model.maxOutputTokens,
+      }),
+    );
     const reported =
       result.usage.inputTokens + result.usage.cacheReadTokens + result.usage.outputTokens > 0;
     // A real call always has prompt tokens: all zeros means the provider left usage out, so count.
     const usage = reported ? result.usage : estimateCompletionUsage(chat, result.body);
-    settleCall(ctx, { usage, status: 200, outcome: "ok", estimated: !reported, streamed: false });
-    return Response.json({ ...result.body, model: model.id }, { headers });
+    settleCall(call, attempt, {
+      usage,
+      status: 200,
+      outcome: "ok",
+      estimated: !reported,
+      streamed: false,
+    });
+    return Response.json(
+      { ...result.body, model: attempt.model.id },
+      { headers: { ...headers, ...routingHeaders(call, attempt) } },
+    );
   } catch (err) {
     const error = toGatewayError(err);
     if (error.code === "internal_error") log.error({ err }, "unhandled error");
-    if (ctx && error.code === "unsupported_parameter") {
-      settleAdmission(ctx.runtime, ctx.admission, ZERO_USAGE, log);
-    } else if (ctx) {
-      settleCall(ctx, {
-        usage: ZERO_USAGE,
-        status: error.status,
-        outcome: "error",
-        estimated: false,
-        streamed: Boolean(ctx.request.stream),
-      });
-    } else {
-      log.info({ status: error.status, code: error.code }, "request refused");
-    }
+    else
+      log.info(
+        { status: error.status, code: error.code, attempts: ctx?.attempts },
+        "request refused",
+      );
+    if (ctx && ctx.attempts > 0) recordFailedCall(ctx, error.status);
+    else observeRejection(error.code);
+    // No attempt answered: the tokens counted at admission are given back (the request stays
+    // counted, as every admitted request does).
+    if (ctx) void settleTokens(ctx.runtime.store, ctx.limits, 0).catch(() => {});
     return errorResponse(error, headers);
   } finally {
     if (!streaming) release();

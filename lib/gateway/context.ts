@@ -1,3 +1,5 @@
+import type { Reservation } from "@/lib/budgets/reserve";
+import { now } from "@/lib/clock";
 import type { ResolvedModel } from "@/lib/config/load";
 import { GatewayError } from "@/lib/errors";
 import type { KeyPrincipal } from "@/lib/keys/verify";
@@ -23,17 +25,35 @@ export interface CallContext {
   log: Logger;
   runtime: Runtime;
   principal: KeyPrincipal;
+  /** The request as the client sent it. */
   request: ChatRequest;
-  model: ResolvedModel;
-  adapter: ProviderAdapter;
-  /** Aborts the upstream call: when the client goes away, or on a timeout. */
-  upstream: AbortController;
+  /** The models that may answer, in order: the one asked for, then its fallbacks. */
+  chain: ResolvedModel[];
+  /** Models in cooldown when the call arrived: skipped. */
+  coolingDown: Set<string>;
+  /** What the rate limits counted, corrected at settlement. */
+  limits: Admission;
   /** Fires when the client goes away. */
   client: AbortSignal;
   /** Marks the call finished for graceful shutdown. */
   release: () => void;
-  /** What the rate limits counted for this call, corrected at settlement. */
-  admission: Admission;
+  /** Provider calls made so far, retries included. */
+  attempts: number;
+  /** Models given up on before the one that answers. */
+  fallbacks: string[];
+  /** The model of the latest provider call, for the record of a call that failed. */
+  lastTried?: ResolvedModel;
+}
+
+/** One model's try at answering: its budget hold and its own abort switch. */
+export interface Attempt {
+  model: ResolvedModel;
+  adapter: ProviderAdapter;
+  reservation: Reservation;
+  /** The request as sent upstream (a budget-bounded max_completion_tokens under a cap). */
+  request: ChatRequest;
+  /** Aborts this attempt's provider call: the client went away, or a timeout. */
+  upstream: AbortController;
 }
 
 export const ZERO_USAGE: NormalizedUsage = {
@@ -46,37 +66,40 @@ export const ZERO_USAGE: NormalizedUsage = {
 export type CallOutcome = "ok" | "error" | "client_disconnected" | "incomplete";
 
 /**
- * Records the call's usage event (queued, no database round trip), counts it in the metrics and
- * logs the request's one summary line. Called exactly once per call that reached a provider.
- * `attempts` (provider calls made, 1 by default) and `fallbacks` (models tried after the first, 0
- * by default) come from the fallback loop; `firstTokenMs` (arrival to the first chunk sent) from a
- * stream that sent one.
+ * Ends a call that reached a provider: queues its usage event (no database round trip), settles
+ * the rate-limit tokens and the budget reservation off the request's path, counts it in the
+ * metrics and logs the request's one summary line. Called exactly once per such call.
  */
 export function settleCall(
   ctx: CallContext,
+  attempt: Attempt,
   result: {
     usage: NormalizedUsage;
     status: number;
     outcome: CallOutcome;
     estimated: boolean;
     streamed: boolean;
-    attempts?: number;
-    fallbacks?: number;
     firstTokenMs?: number;
   },
 ): number {
-  const cost = costNanoUsd(result.usage, ctx.model.price);
-  settleAdmission(ctx.runtime, ctx.admission, result.usage, ctx.log);
+  const { model } = attempt;
+  const cost = costNanoUsd(result.usage, model.price);
+  settleAdmission(
+    ctx.runtime,
+    ctx.principal,
+    ctx.limits,
+    attempt.reservation,
+    result.usage,
+    cost,
+    ctx.log,
+  );
   const latencyMs = Math.round(performance.now() - ctx.startedAt);
-  const attempts = result.attempts ?? 1;
-  const fallbacks = result.fallbacks ?? 0;
-  ctx.runtime.usage.record({
-    requestId: ctx.requestId,
+  const summary = {
     tenantId: ctx.principal.tenantId,
     keyId: ctx.principal.keyId,
     modelRequested: ctx.request.model,
-    modelServed: ctx.model.id,
-    providerId: ctx.model.providerId,
+    modelServed: model.id,
+    providerId: model.providerId,
     ...result.usage,
     costNanoUsd: cost,
     latencyMs,
@@ -84,43 +107,95 @@ export function settleCall(
     outcome: result.outcome,
     streamed: result.streamed,
     estimated: result.estimated,
-    createdAt: new Date(),
+  };
+  ctx.runtime.usage.record({
+    ...summary,
+    requestId: ctx.requestId,
+    endUser: ctx.request.user ?? null,
+    createdAt: new Date(now()),
   });
   observeCall({
     tier: ctx.principal.tier,
     modelRequested: ctx.request.model,
-    modelServed: ctx.model.id,
-    provider: ctx.model.providerId,
+    modelServed: model.id,
+    provider: model.providerId,
     outcome: result.outcome,
     status: result.status,
     latencyMs,
     ttftMs: result.firstTokenMs,
     ...result.usage,
     costNanoUsd: cost,
-    fallbacks,
+    fallbacks: ctx.fallbacks.length,
   });
   ctx.log.info(
     {
-      tenantId: ctx.principal.tenantId,
-      keyId: ctx.principal.keyId,
+      ...summary,
       tier: ctx.principal.tier,
-      modelRequested: ctx.request.model,
-      modelServed: ctx.model.id,
-      provider: ctx.model.providerId,
-      attempts,
-      fallbacks,
-      ...result.usage,
-      costNanoUsd: cost,
-      latencyMs,
+      attempts: ctx.attempts,
+      fallbacks: ctx.fallbacks,
       firstTokenMs: result.firstTokenMs,
-      status: result.status,
-      outcome: result.outcome,
-      streamed: result.streamed,
-      estimated: result.estimated,
     },
     "chat completion",
   );
   return cost;
+}
+
+/**
+ * Records a call whose provider calls all failed: a usage event with no tokens and no cost (the
+ * reservations were released), so the ledger and the dashboard show the failure.
+ */
+export function recordFailedCall(ctx: CallContext, status: number): void {
+  const model = ctx.lastTried;
+  if (!model) return;
+  const latencyMs = Math.round(performance.now() - ctx.startedAt);
+  const event = {
+    tenantId: ctx.principal.tenantId,
+    keyId: ctx.principal.keyId,
+    modelRequested: ctx.request.model,
+    modelServed: model.id,
+    providerId: model.providerId,
+    ...ZERO_USAGE,
+    costNanoUsd: 0,
+    latencyMs,
+    status,
+    outcome: "error",
+    streamed: Boolean(ctx.request.stream),
+    estimated: false,
+  };
+  ctx.runtime.usage.record({
+    ...event,
+    requestId: ctx.requestId,
+    endUser: ctx.request.user ?? null,
+    createdAt: new Date(now()),
+  });
+  observeCall({
+    tier: ctx.principal.tier,
+    modelRequested: ctx.request.model,
+    modelServed: model.id,
+    provider: model.providerId,
+    outcome: "error",
+    status,
+    latencyMs,
+    ...ZERO_USAGE,
+    costNanoUsd: 0,
+    fallbacks: ctx.fallbacks.length,
+  });
+  ctx.log.info(
+    { ...event, tier: ctx.principal.tier, attempts: ctx.attempts, fallbacks: ctx.fallbacks },
+    "chat completion",
+  );
+}
+
+/** Headers that say which model answered and how it was reached. */
+export function routingHeaders(ctx: CallContext, attempt: Attempt): Record<string, string> {
+  const headers: Record<string, string> = {
+    "x-tollgate-model": attempt.model.id,
+    "x-tollgate-attempts": String(ctx.attempts),
+  };
+  if (ctx.fallbacks.length > 0) headers["x-tollgate-fallbacks"] = ctx.fallbacks.join(",");
+  if (attempt.reservation.lowered)
+    headers["x-tollgate-max-tokens"] = String(attempt.reservation.allowance);
+  return headers;
 }
 
 /** Turns what a provider adapter threw into the gateway's error, keeping the provider's words. */

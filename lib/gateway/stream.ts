@@ -1,62 +1,199 @@
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { type NormalizedUsage, type StreamEvent, UpstreamError } from "@/lib/providers/types";
 import { countTextTokens, estimatePromptTokens } from "@/lib/tokens/count";
-import { type CallContext, settleCall, toGatewayError } from "./context";
+import { type Attempt, type CallContext, settleCall, toGatewayError } from "./context";
 
 const encoder = new TextEncoder();
 const sse = (data: unknown) => encoder.encode(`data: ${JSON.stringify(data)}\n\n`);
 const DONE = encoder.encode("data: [DONE]\n\n");
 
-/** What the client has been sent so far, to charge a cut stream for what it received. */
-interface StreamState {
+/** A provider stream that has produced its first real content: the gateway is committed to it. */
+export interface OpenedStream {
+  events: AsyncIterator<StreamEvent>;
+  /** Chunks received before and with the first content, sent first. */
+  buffered: ChatCompletionChunk[];
+  /** True when the provider ended the stream before any content. */
+  ended: boolean;
   usage: NormalizedUsage | null;
   finalUsage: boolean;
-  emittedText: string;
-  lastChunk: ChatCompletionChunk | null;
-  settled: boolean;
+}
+
+/** Content the client would see: text, a refusal, a tool call or a finish reason. */
+function hasContent(chunk: ChatCompletionChunk): boolean {
+  return chunk.choices.some(
+    (c) =>
+      Boolean(c.delta.content) ||
+      Boolean(c.delta.refusal) ||
+      (c.delta.tool_calls?.length ?? 0) > 0 ||
+      c.finish_reason !== null,
+  );
 }
 
 /**
- * Streams a completion as OpenAI's SSE. The first chunk is awaited before answering, so that a
- * provider failing up front gets a plain error response with its status, not a broken stream.
- * The stream is pulled, so a slow client slows the upstream read instead of filling memory.
+ * Opens an attempt's stream and reads it up to its first real content. Whatever fails before that
+ * (an error status, a timeout, an error event) throws, and the fallback loop tries the next model
+ * without the client ever seeing this one. The role-only opening chunk is not content.
  */
-export async function streamCompletion(
-  ctx: CallContext,
-  headers: Record<string, string>,
-): Promise<Response> {
-  const events = ctx.adapter
-    .stream(ctx.request, {
-      upstreamModel: ctx.model.upstreamModel,
-      signal: ctx.upstream.signal,
-      maxOutputTokens: ctx.model.maxOutputTokens,
+export async function openStream(ctx: CallContext, attempt: Attempt): Promise<OpenedStream> {
+  const events = attempt.adapter
+    .stream(attempt.request, {
+      upstreamModel: attempt.model.upstreamModel,
+      signal: attempt.upstream.signal,
+      maxOutputTokens: attempt.model.maxOutputTokens,
     })
     [Symbol.asyncIterator]();
-  const state: StreamState = {
+  const opened: OpenedStream = {
+    events,
+    buffered: [],
+    ended: false,
     usage: null,
     finalUsage: false,
-    emittedText: "",
-    lastChunk: null,
-    settled: false,
   };
-  const includeUsage = ctx.request.stream_options?.include_usage === true;
+  const provider = ctx.runtime.config.providers.get(attempt.model.providerId);
+  const timeoutMs = provider?.timeoutMs ?? 60_000;
+  try {
+    for (;;) {
+      const chunk = await nextChunk(attempt, opened, timeoutMs);
+      if (!chunk) {
+        opened.ended = true;
+        return opened;
+      }
+      opened.buffered.push(chunk);
+      if (hasContent(chunk)) return opened;
+    }
+  } catch (err) {
+    void events.return?.();
+    throw err;
+  }
+}
 
-  const first = await nextChunk(ctx, events, state);
+/**
+ * Pulls events until the next chunk, keeping the latest usage; null at the end of the stream.
+ * Each wait is bounded: provider SDKs only time out until the response headers, so a stream that
+ * stalls after them would otherwise hang its client forever.
+ */
+async function nextChunk(
+  attempt: Attempt,
+  opened: OpenedStream,
+  timeoutMs: number,
+): Promise<ChatCompletionChunk | null> {
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        attempt.upstream.abort();
+        reject(
+          new UpstreamError({
+            status: 504,
+            providerId: attempt.model.providerId,
+            code: "upstream_timeout",
+            message: `Upstream provider "${attempt.model.providerId}" sent nothing for ${timeoutMs} ms.`,
+          }),
+        );
+      }, timeoutMs);
+    });
+    const next = await Promise.race([opened.events.next(), stalled]).finally(() =>
+      clearTimeout(timer),
+    );
+    if (next.done) return null;
+    if (next.value.type === "chunk") return next.value.chunk;
+    opened.usage = next.value.usage;
+    opened.finalUsage = next.value.final;
+  }
+}
+
+/**
+ * Answers with OpenAI's SSE from a committed stream. It is pulled, so a slow client slows the
+ * upstream read instead of filling memory. After the commit a provider failure ends the stream
+ * with an error event and `[DONE]`, charged for what was sent; a client that goes away aborts
+ * the provider call and is charged for what it received.
+ */
+export function streamResponse(
+  ctx: CallContext,
+  attempt: Attempt,
+  opened: OpenedStream,
+  headers: Record<string, string>,
+): Response {
+  const includeUsage = ctx.request.stream_options?.include_usage === true;
+  const provider = ctx.runtime.config.providers.get(attempt.model.providerId);
+  const idleMs = provider?.streamIdleTimeoutMs ?? provider?.timeoutMs ?? 60_000;
+  let emitted = "";
+  let last: ChatCompletionChunk | null = null;
+  let settled = false;
+  let firstTokenMs: number | undefined;
+
+  const present = (chunk: ChatCompletionChunk): Uint8Array => {
+    for (const choice of chunk.choices) {
+      emitted += choice.delta.content ?? "";
+      for (const call of choice.delta.tool_calls ?? [])
+        emitted += (call.function?.name ?? "") + (call.function?.arguments ?? "");
+    }
+    firstTokenMs ??= Math.round(performance.now() - ctx.startedAt);
+    last = chunk;
+    return sse(
+      includeUsage
+        ? { ...chunk, model: attempt.model.id, usage: null }
+        : { ...chunk, model: attempt.model.id },
+    );
+  };
+  const charged = (): { usage: NormalizedUsage; estimated: boolean } => {
+    if (opened.usage && opened.finalUsage) return { usage: opened.usage, estimated: false };
+    const partial = opened.usage;
+    return {
+      estimated: true,
+      usage: {
+        inputTokens: partial ? partial.inputTokens : estimatePromptTokens(ctx.request),
+        cacheReadTokens: partial?.cacheReadTokens ?? 0,
+        cacheWriteTokens: partial?.cacheWriteTokens ?? 0,
+        outputTokens: Math.max(partial?.outputTokens ?? 0, countTextTokens(emitted)),
+      },
+    };
+  };
+  const finish = (outcome: "ok" | "incomplete" | "client_disconnected") => {
+    if (settled) return;
+    settled = true;
+    settleCall(ctx, attempt, { ...charged(), status: 200, outcome, streamed: true, firstTokenMs });
+    ctx.release();
+  };
+  const usageChunk = (): ChatCompletionChunk => {
+    const { usage } = charged();
+    const prompt = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
+    const tail = last as ChatCompletionChunk | null;
+    return {
+      id: tail?.id ?? ctx.requestId,
+      object: "chat.completion.chunk",
+      created: tail?.created ?? Math.floor(Date.now() / 1000),
+      model: attempt.model.id,
+      choices: [],
+      usage: {
+        prompt_tokens: prompt,
+        completion_tokens: usage.outputTokens,
+        total_tokens: prompt + usage.outputTokens,
+        prompt_tokens_details: { cached_tokens: usage.cacheReadTokens },
+      },
+    };
+  };
+  const end = (
+    controller: ReadableStreamDefaultController<Uint8Array>,
+    outcome: "ok" | "incomplete",
+  ) => {
+    if (includeUsage) controller.enqueue(sse(usageChunk()));
+    controller.enqueue(DONE);
+    controller.close();
+    finish(outcome);
+  };
+
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      if (first) controller.enqueue(sse(present(ctx, state, first, includeUsage)));
+      for (const chunk of opened.buffered) controller.enqueue(present(chunk));
+      if (opened.ended) end(controller, "ok");
     },
     async pull(controller) {
+      if (settled) return;
       try {
-        const chunk = first ? await nextChunk(ctx, events, state) : null;
-        if (chunk) {
-          controller.enqueue(sse(present(ctx, state, chunk, includeUsage)));
-          return;
-        }
-        if (includeUsage) controller.enqueue(sse(usageChunk(ctx, state)));
-        controller.enqueue(DONE);
-        controller.close();
-        finish(ctx, state, "ok");
+        const chunk = await nextChunk(attempt, opened, idleMs);
+        if (chunk) controller.enqueue(present(chunk));
+        else end(controller, "ok");
       } catch (err) {
         if (ctx.client.aborted) return;
         const error = toGatewayError(err);
@@ -64,18 +201,16 @@ export async function streamCompletion(
         controller.enqueue(sse(error.toBody()));
         controller.enqueue(DONE);
         controller.close();
-        finish(ctx, state, "incomplete");
+        finish("incomplete");
       }
     },
     cancel() {
-      ctx.upstream.abort();
-      void events.return?.();
-      finish(ctx, state, "client_disconnected");
+      attempt.upstream.abort();
+      void opened.events.return?.();
+      finish("client_disconnected");
     },
   });
-  ctx.client.addEventListener("abort", () => finish(ctx, state, "client_disconnected"), {
-    once: true,
-  });
+  ctx.client.addEventListener("abort", () => finish("client_disconnected"), { once: true });
 
   return new Response(body, {
     headers: {
@@ -85,105 +220,4 @@ export async function streamCompletion(
       connection: "keep-alive",
     },
   });
-}
-
-/**
- * Pulls events until the next chunk, keeping the latest usage; null at the end of the stream. The
- * provider's `timeoutMs` bounds each wait, the first byte and every gap between chunks alike:
- * provider SDKs only time out until the response headers, so a stream stalled after them would
- * otherwise hang its client forever.
- */
-async function nextChunk(
-  ctx: CallContext,
-  events: AsyncIterator<StreamEvent>,
-  state: StreamState,
-): Promise<ChatCompletionChunk | null> {
-  const timeoutMs = ctx.runtime.config.providers.get(ctx.model.providerId)?.timeoutMs ?? 60_000;
-  for (;;) {
-    let timer: NodeJS.Timeout | undefined;
-    const stalled = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        ctx.upstream.abort();
-        reject(
-          new UpstreamError({
-            status: 504,
-            providerId: ctx.model.providerId,
-            code: "upstream_timeout",
-            message: `Upstream provider "${ctx.model.providerId}" sent nothing for ${timeoutMs} ms.`,
-          }),
-        );
-      }, timeoutMs);
-    });
-    const next = await Promise.race([events.next(), stalled]).finally(() => clearTimeout(timer));
-    if (next.done) return null;
-    if (next.value.type === "chunk") return next.value.chunk;
-    state.usage = next.value.usage;
-    state.finalUsage = next.value.final;
-  }
-}
-
-function present(
-  ctx: CallContext,
-  state: StreamState,
-  chunk: ChatCompletionChunk,
-  includeUsage: boolean,
-): ChatCompletionChunk {
-  for (const choice of chunk.choices) {
-    if (choice.delta.content) state.emittedText += choice.delta.content;
-    for (const call of choice.delta.tool_calls ?? []) {
-      state.emittedText += (call.function?.name ?? "") + (call.function?.arguments ?? "");
-    }
-  }
-  state.lastChunk = chunk;
-  return includeUsage
-    ? { ...chunk, model: ctx.model.id, usage: null }
-    : { ...chunk, model: ctx.model.id };
-}
-
-/** The usage the call is charged for: the provider's when it reported the whole call, else counted. */
-function chargedUsage(
-  ctx: CallContext,
-  state: StreamState,
-): { usage: NormalizedUsage; estimated: boolean } {
-  if (state.usage && state.finalUsage) return { usage: state.usage, estimated: false };
-  const partial = state.usage;
-  return {
-    estimated: true,
-    usage: {
-      inputTokens: partial ? partial.inputTokens : estimatePromptTokens(ctx.request),
-      cacheReadTokens: partial?.cacheReadTokens ?? 0,
-      cacheWriteTokens: partial?.cacheWriteTokens ?? 0,
-      outputTokens: Math.max(partial?.outputTokens ?? 0, countTextTokens(state.emittedText)),
-    },
-  };
-}
-
-function usageChunk(ctx: CallContext, state: StreamState): ChatCompletionChunk {
-  const { usage } = chargedUsage(ctx, state);
-  const prompt = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
-  return {
-    id: state.lastChunk?.id ?? ctx.requestId,
-    object: "chat.completion.chunk",
-    created: state.lastChunk?.created ?? Math.floor(Date.now() / 1000),
-    model: ctx.model.id,
-    choices: [],
-    usage: {
-      prompt_tokens: prompt,
-      completion_tokens: usage.outputTokens,
-      total_tokens: prompt + usage.outputTokens,
-      prompt_tokens_details: { cached_tokens: usage.cacheReadTokens },
-    },
-  };
-}
-
-function finish(
-  ctx: CallContext,
-  state: StreamState,
-  outcome: "ok" | "incomplete" | "client_disconnected",
-): void {
-  if (state.settled) return;
-  state.settled = true;
-  ctx.release();
-  const { usage, estimated } = chargedUsage(ctx, state);
-  settleCall(ctx, { usage, status: 200, outcome, estimated, streamed: true });
 }

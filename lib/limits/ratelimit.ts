@@ -28,7 +28,10 @@ export interface Admission {
 const limiters = new WeakMap<Redis, Map<number, Ratelimit>>();
 function requestLimiter(redis: Redis, prefix: string, limit: number): Ratelimit {
   let byLimit = limiters.get(redis);
-  if (!byLimit) limiters.set(redis, (byLimit = new Map()));
+  if (!byLimit) {
+    byLimit = new Map();
+    limiters.set(redis, byLimit);
+  }
   let rl = byLimit.get(limit);
   if (!rl) {
     // No ephemeral cache (it would keep refusing locally after a refund), no analytics, and no
@@ -184,5 +187,25 @@ export async function settleTokens(
       force: true,
       windowMs: WINDOW_MS,
     }),
+  );
+}
+
+/** Gives back everything `admit` counted, for a call refused afterwards (by its budget). */
+export async function unadmit(
+  store: Store,
+  principal: KeyPrincipal,
+  tier: TierLimits,
+  admission: Admission,
+): Promise<void> {
+  const { requests } = plan(principal, tier);
+  await withStore(store, (redis) =>
+    Promise.all([
+      ...requests.map((r) =>
+        requestLimiter(redis, store.prefix, r.limit).limit(r.identifier, { rate: -1 }),
+      ),
+      countTokens(redis, store.prefix, admission.tokenCounters, -admission.estimatedTokens, {
+        windowMs: WINDOW_MS,
+      }),
+    ]),
   );
 }

@@ -1,4 +1,5 @@
 import type { Redis } from "@upstash/redis";
+import { runScript } from "@/lib/store/run-script";
 import { defineScript, type MemoryKV } from "@/lib/store/scripts";
 
 /**
@@ -82,10 +83,7 @@ export async function countTokens(
   const args = [now, opts.windowMs, rate, opts.force ? 1 : 0, ...counters.map((c) => c.limit)].map(
     String,
   );
-  const result = (await redis.evalsha(script.sha, keys, args).catch(async (err: unknown) => {
-    if (!String(err).includes("NOSCRIPT")) throw err;
-    return redis.eval(script.lua, keys, args);
-  })) as number[];
+  const result = await runScript<number[]>(redis, script, keys, args);
   return {
     admitted: result[0] === 1,
     used: result.slice(1).map(Number),

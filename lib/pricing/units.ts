@@ -18,3 +18,12 @@ export function nanoToUsdString(nano: number): string {
 export function nanoToUsd(nano: number): number {
   return Number(nanoToUsdString(nano));
 }
+
+/** Dollars for people: "$0.10", "$12.50", and small amounts to their first significant digits
+ * ("$0.00012"), never rounded to $0.00. */
+export function formatUsd(nano: number): string {
+  const exact = nanoToUsdString(Math.abs(nano));
+  const [whole, frac = ""] = exact.split(".");
+  const shown = frac.length <= 2 ? frac.padEnd(2, "0") : frac;
+  return `${nano < 0 ? "-" : ""}$${whole}.${shown}`;
+}

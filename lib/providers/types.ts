@@ -67,6 +67,8 @@ export class UpstreamError extends Error {
   readonly type: string;
   readonly code: string | null;
   readonly param: string | null;
+  /** How long the provider asked to wait (its retry-after), when it said. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(init: {
     status: number;
@@ -75,6 +77,7 @@ export class UpstreamError extends Error {
     type?: string;
     code?: string | null;
     param?: string | null;
+    retryAfterMs?: number;
   }) {
     super(init.message);
     this.name = "UpstreamError";
@@ -83,6 +86,7 @@ export class UpstreamError extends Error {
     this.type = init.type ?? (init.status >= 500 ? "api_error" : "invalid_request_error");
     this.code = init.code ?? null;
     this.param = init.param ?? null;
+    this.retryAfterMs = init.retryAfterMs;
   }
 }
 

@@ -1,4 +1,5 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import { retryAfterMs } from "./retry-after";
 import { UpstreamError } from "./types";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -76,6 +77,7 @@ export function toUpstreamError(providerId: string, err: unknown): Error {
       type: stringOrNull(err.type) ?? undefined,
       code: stringOrNull(err.code),
       param: stringOrNull(err.param),
+      retryAfterMs: retryAfterMs(err.headers),
     });
   }
   // Anything else (a connection cut mid-body, a chunk that is not JSON) is still the upstream

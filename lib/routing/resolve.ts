@@ -1,4 +1,4 @@
-import type { GatewayConfig, ResolvedModel } from "@/lib/config/load";
+import type { GatewayConfig, ResolvedModel, ResolvedTier } from "@/lib/config/load";
 import { GatewayError } from "@/lib/errors";
 
 /** The models a tier may call, in its order; none for a tier the config no longer has. */
@@ -12,14 +12,16 @@ export function tierModels(config: GatewayConfig, tierId: string): ResolvedModel
 }
 
 /**
- * Picks the configured model a request names. 404 when no such model is configured, 403 when the
- * tenant's tier may not call it.
+ * The models that may answer a request, in the order to try them: the one asked for, then its
+ * chain (the tier's `fallbacks` entry for it, else the rest of the tier's list). Each model once.
+ * 404 for a model the config does not have; 403 for one outside the tier, unless the tier says to
+ * serve such requests from its own chain.
  */
-export function resolveModel(
+export function modelChain(
   config: GatewayConfig,
   tierId: string,
   requested: string,
-): ResolvedModel {
+): ResolvedModel[] {
   const model = config.models.get(requested);
   if (!model) {
     throw new GatewayError(
@@ -30,6 +32,7 @@ export function resolveModel(
   }
   const tier = config.tiers.get(tierId);
   if (!tier?.models.includes(requested)) {
+    if (tier?.outsideTier === "serve") return unique(config, tier.models);
     const allowed = tier?.models.join(", ") || "none";
     throw new GatewayError(
       "model_not_allowed",
@@ -37,5 +40,16 @@ export function resolveModel(
       { param: "model" },
     );
   }
-  return model;
+  return unique(config, [requested, ...fallbacksOf(tier, requested)]);
+}
+
+function fallbacksOf(tier: ResolvedTier, model: string): string[] {
+  return tier.fallbacks[model] ?? tier.models.filter((m) => m !== model);
+}
+
+function unique(config: GatewayConfig, ids: string[]): ResolvedModel[] {
+  return [...new Set(ids)].flatMap((id) => {
+    const model = config.models.get(id);
+    return model ? [model] : [];
+  });
 }

@@ -78,12 +78,17 @@ export function createMemoryRequester(): Requester & { kv: MemoryKV } {
         return kv.incrby(a, Number(b));
       case "DECRBY":
         return kv.incrby(a, -Number(b));
-      case "DEL":
-        return args.reduce((n, key) => (live(key) ? (kv.del(key), n + 1) : n), 0);
+      case "DEL": {
+        const present = args.filter((key) => live(key));
+        for (const key of present) kv.del(key);
+        return present.length;
+      }
       case "EXISTS":
         return args.filter((key) => live(key)).length;
       case "PEXPIRE":
-        return live(a) ? (kv.pexpire(a, Number(b)), 1) : 0;
+        if (!live(a)) return 0;
+        kv.pexpire(a, Number(b));
+        return 1;
       case "PTTL": {
         const entry = live(a);
         if (!entry) return -2;

@@ -24,7 +24,8 @@ export interface StoreScript {
 // On globalThis: the memory store is created in one Next.js bundle and scripts are defined in
 // others, and all of them must see one registry.
 const slot = globalThis as unknown as { __tollgateScripts?: Map<string, StoreScript> };
-const bySha = (slot.__tollgateScripts ??= new Map<string, StoreScript>());
+slot.__tollgateScripts ??= new Map<string, StoreScript>();
+const bySha = slot.__tollgateScripts;
 const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
 
 /** Registers a script so the in-memory store can answer EVALSHA and EVAL for it. */

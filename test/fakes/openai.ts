@@ -19,7 +19,8 @@ const FIXTURES = {
 
 /**
  * How the fake answers one request. Every behaviour takes `delayMs` (wait before the headers: for
- * timeouts) and `chunkDelayMs` (wait between SSE events: a slow stream, for disconnect tests).
+ * timeouts) and `chunkDelayMs` (wait between SSE events: a slow stream, for disconnect tests);
+ * with `stallAfter: n`, only the wait before the n-th event (a stream that stalls mid-answer).
  * `error` sends OpenAI's error body built from its fields, or `body` (a string goes out as is).
  * `streamError` streams `after` chunks of the echo answer, then an in-stream error event.
  * `events` streams the given objects as SSE events, then `[DONE]`: for shapes no other behaviour
@@ -27,7 +28,7 @@ const FIXTURES = {
  * request's `stream`: "tool-call" exists only as a stream (a 400 otherwise), and
  * "legacy-parameter-error" is always its recorded 400.
  */
-export type FakeBehaviour = { delayMs?: number; chunkDelayMs?: number } & (
+export type FakeBehaviour = { delayMs?: number; chunkDelayMs?: number; stallAfter?: number } & (
   | { kind: "text"; content?: string; usage?: FakeUsage; finishReason?: "stop" | "length" }
   | { kind: "toolCall"; name: string; arguments: string; id?: string; usage?: FakeUsage }
   | { kind: "replay"; fixture: keyof typeof FIXTURES }
@@ -272,7 +273,9 @@ export async function startFakeOpenAI(
           : generatedEvents(b, head, n, answer, includeUsage);
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
     for (const [i, event] of events.entries()) {
-      if (i > 0) await sleep(b.chunkDelayMs ?? 0);
+      // `stallAfter`: the first events arrive at once, then the stream goes quiet for chunkDelayMs.
+      const quiet = b.stallAfter === undefined ? i > 0 : i === b.stallAfter;
+      if (quiet) await sleep(b.chunkDelayMs ?? 0);
       if (res.destroyed) return;
       res.write(`data: ${event}\n\n`);
     }

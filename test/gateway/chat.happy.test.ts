@@ -47,10 +47,13 @@ describe("chat completions through an OpenAI-compatible provider, with the offic
 
     const upstream = fake.requests.at(-1);
     assert.equal(upstream?.headers.authorization, "Bearer sk-upstream-test");
+    // The tenant has a cap, so an answer the client left unbounded is bounded by the reserved
+    // allowance (the model's maxOutputTokens, 4096 by default): the cost cannot pass the hold.
     assert.deepEqual(upstream?.body, {
       model: "gpt-4o",
       messages: [{ role: "user", content: "Hi" }],
       seed: 7,
+      max_completion_tokens: 4096,
     });
   });
 

@@ -40,7 +40,10 @@ describe("graceful shutdown", () => {
     const exitCode = await exited;
     const bodies = await Promise.all(calls);
     assert.equal(exitCode, 0);
-    assert.deepEqual(bodies.filter((b) => !b.includes("five")), []);
+    assert.deepEqual(
+      bodies.filter((b) => !b.includes("five")),
+      [],
+    );
     assert.deepEqual(
       late.map((b) => (JSON.parse(b) as { error: { code: string } }).error.code),
       ["shutting_down", "shutting_down"],

@@ -42,7 +42,7 @@ describe("provider timeouts", () => {
   });
 
   test("a stream that stalls between chunks ends with an error event and [DONE]", async () => {
-    fake.script({ kind: "text", content: "one two three", chunkDelayMs: 1500 });
+    fake.script({ kind: "text", content: "one two three", chunkDelayMs: 1500, stallAfter: 2 });
     const res = await call(true);
     assert.equal(res.status, 200);
     const events = (await res.text()).split("\n\n").filter(Boolean);
@@ -58,5 +58,13 @@ describe("provider timeouts", () => {
     });
     await fake.settled();
     assert.equal(fake.requests.at(-1)?.aborted, true);
+  });
+
+  test("a stream that stalls before its first content is answered 504, never half-started", async () => {
+    fake.script({ kind: "text", content: "one two three", chunkDelayMs: 1500, stallAfter: 1 });
+    const res = await call(true);
+    assert.equal(res.status, 504);
+    const body = (await res.json()) as { error: { code: string } };
+    assert.equal(body.error.code, "upstream_timeout");
   });
 });

@@ -4,8 +4,19 @@
  */
 export function gatewayConfig(
   urls: { openai: string; anthropic?: string; ollama?: string },
-  { timeoutMs = 5000 }: { timeoutMs?: number } = {},
+  {
+    timeoutMs = 5000,
+    fallbacks,
+  }: { timeoutMs?: number; fallbacks?: Record<string, string[]> } = {},
 ) {
+  // Unless a test is about fallback, every model stands alone: a failure is answered as it is.
+  const chains =
+    fallbacks ??
+    Object.fromEntries(
+      ["gpt-4o", "gpt-4o-mini", "claude-haiku", "llama3.1", "demo"].map((m) => [m, []]),
+    );
+  const known = (ids: string[]) =>
+    Object.fromEntries(Object.entries(chains).filter(([m]) => ids.includes(m)));
   return {
     providers: [
       {
@@ -58,6 +69,8 @@ export function gatewayConfig(
         : []),
       { id: "demo", provider: "demo", inputPerMillionUsd: 0.15, outputPerMillionUsd: 0.6 },
     ],
+    // No retries on the same model unless a test asks: a scripted failure is then seen as it is.
+    routing: { retries: 0 },
     defaultTier: "free",
     tiers: [
       {
@@ -66,6 +79,7 @@ export function gatewayConfig(
         requestsPerMinute: 1000,
         tokensPerMinute: 1_000_000,
         models: ["demo", "gpt-4o-mini"],
+        fallbacks: known(["demo", "gpt-4o-mini"]),
       },
       {
         id: "pro",
@@ -79,6 +93,13 @@ export function gatewayConfig(
           ...(urls.anthropic ? ["claude-haiku"] : []),
           ...(urls.ollama ? ["llama3.1"] : []),
         ],
+        fallbacks: known([
+          "gpt-4o",
+          "gpt-4o-mini",
+          "demo",
+          ...(urls.anthropic ? ["claude-haiku"] : []),
+          ...(urls.ollama ? ["llama3.1"] : []),
+        ]),
       },
     ],
   };

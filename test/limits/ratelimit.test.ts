@@ -220,6 +220,7 @@ export function limitedConfig(openai: string) {
         requestsPerMinute: 10,
         tokensPerMinute: 100_000,
         models: ["demo", "gpt-4o"],
+        fallbacks: { demo: [], "gpt-4o": [] },
       },
     ],
   };

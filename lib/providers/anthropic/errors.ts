@@ -4,6 +4,7 @@ import {
   APIError,
   APIUserAbortError,
 } from "@anthropic-ai/sdk";
+import { retryAfterMs } from "../retry-after";
 import { UnsupportedFeatureError, UpstreamError } from "../types";
 
 /** What error translation needs to know about the call that failed. */
@@ -64,6 +65,7 @@ function fromApiError(error: APIError, providerId: string): UpstreamError {
     type: openAIErrorType(status),
     code: error.errorCode,
     message: `Upstream provider "${providerId}" returned ${error.status}: ${detail}`,
+    retryAfterMs: retryAfterMs(error.headers),
   });
 }
 

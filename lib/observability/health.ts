@@ -3,6 +3,7 @@ import path from "node:path";
 import { max } from "drizzle-orm";
 import { bigint, pgSchema } from "drizzle-orm/pg-core";
 import type { Runtime } from "@/lib/runtime";
+import type { Store } from "@/lib/store";
 import { metrics } from "./metrics";
 
 export interface StoreHealth {
@@ -34,23 +35,41 @@ const CHECK_TIMEOUT_MS = 2_000;
 const slot = globalThis as unknown as { __tollgateStoreProbe?: () => Promise<StoreHealth> };
 
 /**
- * Registers how to check the shared store (Redis for limits, budgets and revocations). The store
- * code calls this once it has opened its client; until then the store is the in-process memory
- * one, which is always reachable.
+ * Replaces how the shared store is checked (by default: PING through the store's client). For a
+ * store whose health needs more than a ping.
  */
 export function setStoreProbe(probe: () => Promise<StoreHealth>): void {
   slot.__tollgateStoreProbe = probe;
 }
 
-/** Whether the shared store answers, within CHECK_TIMEOUT_MS. */
-export async function storeHealth(): Promise<StoreHealth> {
-  const probe = slot.__tollgateStoreProbe;
-  if (!probe) return { ok: true, store: "memory" };
+/**
+ * Whether the shared store (Redis: limits, budgets) answers, within CHECK_TIMEOUT_MS. The
+ * in-process memory store always does.
+ */
+export async function storeHealth(store: Store): Promise<StoreHealth> {
+  const startedAt = performance.now();
+  const probe = slot.__tollgateStoreProbe ?? (() => pingStore(store));
   try {
     return await withTimeout(probe());
   } catch (err) {
-    return { ok: false, store: "unknown", error: messageOf(err) };
+    return {
+      ok: false,
+      store: store.kind,
+      latencyMs: Math.round(performance.now() - startedAt),
+      error: messageOf(err),
+    };
   }
+}
+
+async function pingStore(store: Store): Promise<StoreHealth> {
+  if (store.kind === "memory") return { ok: true, store: "memory" };
+  const startedAt = performance.now();
+  const answer = await store.primary.ping();
+  return {
+    ok: answer === "PONG",
+    store: store.kind,
+    latencyMs: Math.round(performance.now() - startedAt),
+  };
 }
 
 /** Whether the database answers and has every migration this build ships. */
@@ -79,15 +98,26 @@ export async function databaseHealth(runtime: Runtime): Promise<DatabaseHealth> 
   }
 }
 
-/** Checks database and store together and keeps the health gauges of /api/metrics current. */
+/**
+ * Checks database and store together and keeps the health gauges of /api/metrics current. Ready
+ * means the database answers with every migration, and the store answers unless the config's
+ * `store.onOutage` is "open" (the default), under which an instance serves without it.
+ */
 export async function checkReadiness(
   runtime: Runtime,
 ): Promise<{ ok: boolean; database: DatabaseHealth; store: StoreHealth }> {
-  const [database, store] = await Promise.all([databaseHealth(runtime), storeHealth()]);
+  const [database, store] = await Promise.all([
+    databaseHealth(runtime),
+    storeHealth(runtime.store),
+  ]);
   const m = metrics();
   m.databaseUp.set({ database: database.kind }, database.ok ? 1 : 0);
   m.storeUp.set({ store: store.store }, store.ok ? 1 : 0);
-  return { ok: database.ok && store.ok, database, store };
+  // With the "open" outage policy every instance keeps serving on its own memory store while
+  // Redis is down; failing readiness then would take the whole fleet out of the load balancer at
+  // once. With "closed", requests are refused anyway, so the instance is not ready.
+  const storeRequired = runtime.store.policy === "closed";
+  return { ok: database.ok && (store.ok || !storeRequired), database, store };
 }
 
 let expectedMigration: number | undefined;

@@ -1,6 +1,7 @@
 import { and, eq, gte, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { usageDaily } from "@/db/schema";
+import { now } from "@/lib/clock";
 import type { GatewayConfig } from "@/lib/config/load";
 import { nanoToUsd } from "@/lib/pricing/units";
 import { effectiveBudgetNanoUsd, getTenant } from "@/lib/tenants/tenants";
@@ -20,10 +21,10 @@ export async function usageSummary(
   db: Db,
   config: GatewayConfig,
   tenantId: string,
-  now = new Date(),
+  at = new Date(now()),
 ) {
   const tenant = await getTenant(db, tenantId);
-  const { start, end } = budgetPeriod(now);
+  const { start, end } = budgetPeriod(at);
   const day = (d: Date) => d.toISOString().slice(0, 10);
   const rows = await db
     .select({

@@ -16,7 +16,13 @@ describe("GET /api/metrics, /api/health and /api/ready on a running instance", (
 
   before(async () => {
     fake = await startFakeOpenAI();
-    gateway = await startTollgate(gatewayConfig({ openai: fake.url }), {
+    const config = gatewayConfig({ openai: fake.url });
+    const tier = { tokensPerMinute: 1_000_000, models: ["gpt-4o"], fallbacks: {} };
+    config.tiers.push(
+      { ...tier, id: "one-a-minute", monthlyBudgetUsd: 10, requestsPerMinute: 1 },
+      { ...tier, id: "no-budget", monthlyBudgetUsd: 0, requestsPerMinute: 1000 },
+    );
+    gateway = await startTollgate(config, {
       TOLLGATE_METRICS_TOKEN: METRICS_TOKEN,
     });
   });
@@ -95,6 +101,22 @@ describe("GET /api/metrics, /api/health and /api/ready on a running instance", (
     assert.equal(sampleValue(samples, "tollgate_draining"), 0);
     assert.equal(sampleValue(samples, "tollgate_calls_in_flight"), 0);
     assert.ok((sampleValue(samples, "process_cpu_user_seconds_total") ?? 0) > 0);
+  });
+
+  test("counts requests refused by a rate limit or a budget, before any provider call", async () => {
+    const limited = await gateway.createTenantWithKey("one-a-minute");
+    const broke = await gateway.createTenantWithKey("no-budget");
+    const calls = fake.requests.length;
+    assert.equal((await chat(limited.key, false)).status, 200);
+    assert.equal((await chat(limited.key, false)).status, 429);
+    assert.equal((await chat(broke.key, false)).status, 402);
+    assert.equal(fake.requests.length, calls + 1);
+
+    const samples = await scrape(gateway.url, METRICS_TOKEN);
+    const rejected = (code: string) =>
+      sampleValue(samples, "tollgate_rejected_requests_total", { code });
+    assert.equal(rejected("rate_limit_exceeded"), 1);
+    assert.equal(rejected("budget_exceeded"), 1);
   });
 
   test("answers in Prometheus's text format", async () => {

@@ -2,8 +2,8 @@ import { defineScript, type MemoryKV } from "@/lib/store/scripts";
 
 /**
  * Budget counters are Redis strings per (scope, month): `<key>` holds the nano-dollars charged
- * (settled spend plus outstanding reservations) and `<key>:epoch` an id that changes when the
- * counter is rebuilt from the ledger. Caps are not stored: each reservation passes the caps in
+ * (settled spend plus outstanding reservations), `<key>:spent` the settled spend alone, and
+ * `<key>:epoch` an id that changes when the counter is rebuilt from the ledger. Caps are not stored: each reservation passes the caps in
  * force (from the key cache), so a changed cap applies as soon as the instances see it.
  */
 
@@ -79,7 +79,8 @@ function reserveInMemory(kv: MemoryKV, keys: string[], args: string[]): Array<nu
  * Settle. KEYS: the counters. ARGV: reserved, actual, then each counter's epoch at reservation.
  * Replaces the reservation with the actual cost where the counter is the one reserved on; a
  * counter rebuilt since (new epoch) gets the actual cost added, as its ledger sum lacked the call.
- * Returns the first counter's {charged without this call, charged with it} for alert thresholds.
+ * Returns the first counter's settled spend (`<key>:spent`, reservations left out) without and
+ * with this call: what alert thresholds compare, as in-flight holds must not trigger them.
  */
 const SETTLE_LUA = `
 local reserved = tonumber(ARGV[1])
@@ -91,8 +92,11 @@ for i = 1, #KEYS do
     local epoch = redis.call("GET", KEYS[i] .. ":epoch") or ""
     local delta = actual
     if epoch == ARGV[2 + i] then delta = actual - reserved end
-    local after = redis.call("INCRBY", KEYS[i], delta)
-    if i == 1 then out = {after - actual, after} end
+    redis.call("INCRBY", KEYS[i], delta)
+    if i == 1 then
+      local spent = redis.call("INCRBY", KEYS[i] .. ":spent", actual)
+      out = {spent - actual, spent}
+    end
   end
 end
 return out
@@ -106,8 +110,11 @@ function settleInMemory(kv: MemoryKV, keys: string[], args: string[]): number[] 
     if (kv.get(key) === null) continue;
     const epoch = kv.get(`${key}:epoch`) ?? "";
     const delta = epoch === args[2 + i] ? actual - reserved : actual;
-    const after = kv.incrby(key, delta);
-    if (i === 0) out = [after - actual, after];
+    kv.incrby(key, delta);
+    if (i === 0) {
+      const spent = kv.incrby(`${key}:spent`, actual);
+      out = [spent - actual, spent];
+    }
   }
   return out;
 }
@@ -120,6 +127,7 @@ const INIT_LUA = `
 if redis.call("EXISTS", KEYS[1]) == 1 then return 0 end
 redis.call("SET", KEYS[1], ARGV[1], "EX", ARGV[3])
 redis.call("SET", KEYS[1] .. ":epoch", ARGV[2], "EX", ARGV[3])
+redis.call("SET", KEYS[1] .. ":spent", ARGV[1], "EX", ARGV[3])
 return 1
 `;
 
@@ -129,6 +137,7 @@ function initInMemory(kv: MemoryKV, keys: string[], args: string[]): number {
   const ttlMs = Number(args[2]) * 1000;
   kv.set(key, args[0] as string, ttlMs);
   kv.set(`${key}:epoch`, args[1] as string, ttlMs);
+  kv.set(`${key}:spent`, args[0] as string, ttlMs);
   return 1;
 }
 

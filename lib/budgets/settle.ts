@@ -24,14 +24,11 @@ export async function settleBudget(
 ): Promise<SettledSpend> {
   const keys = reservation.counters.map((c) => c.key);
   const args = [String(reservation.reservedNanoUsd), String(actualNanoUsd), ...reservation.epochs];
-  const [before, after, cap] = await withStore(runtime.store, (redis) =>
+  const [before, after] = await withStore(runtime.store, (redis) =>
     runScript<number[]>(redis, settleScript, keys, args),
   );
-  return {
-    beforeNanoUsd: Number(before),
-    afterNanoUsd: Number(after),
-    capNanoUsd: Number(cap) < 0 ? null : Number(cap),
-  };
+  const cap = reservation.counters[0]?.capNanoUsd ?? null;
+  return { beforeNanoUsd: Number(before), afterNanoUsd: Number(after), capNanoUsd: cap };
 }
 
 /** Settles off the request's path; a failure is logged and leaves the reservation counted. */

@@ -1,6 +1,6 @@
-import { and, eq, gte, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gte, isNotNull, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { usageDaily } from "@/db/schema";
+import { usageDaily, usageEvents } from "@/db/schema";
 import { now } from "@/lib/clock";
 import type { GatewayConfig } from "@/lib/config/load";
 import { nanoToUsd } from "@/lib/pricing/units";
@@ -50,6 +50,8 @@ export async function usageSummary(
     .groupBy(usageDaily.model)
     .orderBy(usageDaily.model);
 
+  const users = await spendByEndUser(db, tenantId, start, end);
+  const userCap = config.tiers.get(tenant.tier)?.perUserMonthlyBudgetNanoUsd ?? null;
   const total = (pick: (r: (typeof rows)[number]) => number) =>
     rows.reduce((s, r) => s + pick(r), 0);
   const spend = total((r) => r.costNanoUsd);
@@ -77,5 +79,35 @@ export async function usageSummary(
       spendNanoUsd: r.costNanoUsd,
       requests: r.requests,
     })),
+    /** The tenant's own end users (OpenAI's `user` field), most spending first, with their cap. */
+    byUser: users.map((u) => ({
+      user: u.user,
+      spendUsd: nanoToUsd(u.costNanoUsd),
+      spendNanoUsd: u.costNanoUsd,
+      requests: u.requests,
+      budgetUsd: userCap === null ? null : nanoToUsd(userCap),
+    })),
   };
+}
+
+/** Spend per end user this period, from the ledger (the daily totals have no user dimension). */
+async function spendByEndUser(db: Db, tenantId: string, start: Date, end: Date) {
+  return db
+    .select({
+      user: sql<string>`${usageEvents.endUser}`,
+      requests: sql<number>`count(*)`.mapWith(Number),
+      costNanoUsd: sql<number>`sum(${usageEvents.costNanoUsd})`.mapWith(Number),
+    })
+    .from(usageEvents)
+    .where(
+      and(
+        eq(usageEvents.tenantId, tenantId),
+        isNotNull(usageEvents.endUser),
+        gte(usageEvents.createdAt, start),
+        lt(usageEvents.createdAt, end),
+      ),
+    )
+    .groupBy(usageEvents.endUser)
+    .orderBy(desc(sql`sum(${usageEvents.costNanoUsd})`))
+    .limit(100);
 }

@@ -26,6 +26,16 @@ export function budgetConfig(openai: string) {
         models: ["gpt-4o", "llama3.1"],
         fallbacks: { "gpt-4o": [], "llama3.1": [] },
       },
+      {
+        id: "per-user",
+        monthlyBudgetUsd: 10,
+        // Pays for two calls per end user.
+        perUserMonthlyBudgetUsd: (2 * RESERVED) / 1e9,
+        requestsPerMinute: 1000,
+        tokensPerMinute: 1_000_000,
+        models: ["gpt-4o"],
+        fallbacks: { "gpt-4o": [] },
+      },
     ],
   };
 }

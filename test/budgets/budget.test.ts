@@ -115,6 +115,40 @@ describe(`spending caps (${TEST_DB === "postgres" ? "real Redis and Postgres" : 
     assert.equal((await usage(gateway.url, key)).budgetUsd, null);
   });
 
+  test("a tier's per-user cap limits each end user of a tenant apart, reported in /v1/usage", async () => {
+    const { key } = await gateway.createTenantWithKey("per-user");
+    const as = (user: string) => chat(gateway.url, key, { user }).then((r) => r.status);
+    assert.deepEqual([await as("alice"), await as("alice"), await as("bob")], [200, 200, 200]);
+    const third = await chat(gateway.url, key, { user: "alice" });
+    assert.equal(third.status, 402);
+    assert.match(
+      ((await third.json()) as { error: { message: string } }).error.message,
+      /^This end user's monthly budget of \$0\.00221 is used up/,
+    );
+    const res = await fetch(`${gateway.url}/v1/usage`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    const doc = (await res.json()) as {
+      byUser: Array<{ user: string; requests: number; spendNanoUsd: number; budgetUsd: number }>;
+    };
+    assert.deepEqual(doc.byUser, [
+      {
+        user: "alice",
+        requests: 2,
+        spendNanoUsd: 2 * CHARGED,
+        spendUsd: (2 * CHARGED) / 1e9,
+        budgetUsd: 0.00221,
+      },
+      {
+        user: "bob",
+        requests: 1,
+        spendNanoUsd: CHARGED,
+        spendUsd: CHARGED / 1e9,
+        budgetUsd: 0.00221,
+      },
+    ]);
+  });
+
   test("a tier change applies to the next request", async () => {
     const { tenantId, key } = await gateway.createTenantWithKey("tiny");
     assert.equal((await chat(gateway.url, key)).status, 402);

@@ -31,13 +31,14 @@ export function getRuntime(): Promise<Runtime> {
 async function createRuntime(): Promise<Runtime> {
   const config = loadConfig();
   const database = await openDatabase();
+  const store = openStore(config.storeOnOutage);
   const runtime: Runtime = {
     config,
     database,
-    keys: new KeyCache(database.db),
+    keys: new KeyCache(database.db, store),
     usage: new UsageRecorder(database.db),
     adapters: createAdapters(config.providers.values()),
-    store: openStore(config.storeOnOutage),
+    store,
   };
   logger.info(
     {

@@ -42,7 +42,7 @@ export async function requestTierChange(
 
   const applyNow = async (): Promise<TierChangeResult> => {
     await updateTenant(db, config, tenant.id, { tier: target.id }, "dashboard");
-    keys.clear();
+    await keys.tenantChanged(tenant.id);
     return { status: "applied", tier: target.id };
   };
   if (!billing) return applyNow();

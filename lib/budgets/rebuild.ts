@@ -6,7 +6,6 @@ import type { KeyPrincipal } from "@/lib/keys/verify";
 import { logger } from "@/lib/log";
 import type { Runtime } from "@/lib/runtime";
 import { runScript } from "@/lib/store/run-script";
-import { effectiveBudgetNanoUsd, getTenant } from "@/lib/tenants/tenants";
 import { budgetPeriod } from "@/lib/usage/summary";
 import type { Counter } from "./counters";
 import { initScript } from "./scripts";

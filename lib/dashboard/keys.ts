@@ -60,6 +60,7 @@ async function updateKey(
     .returning();
   if (!row) throw new GatewayError("not_found", `No API key with id "${keyId}".`);
   cache.forget(row.keyHash);
+  await cache.tenantChanged(tenantId);
   return row;
 }
 

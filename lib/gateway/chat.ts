@@ -6,11 +6,9 @@ import { isDraining, trackCall } from "@/lib/lifecycle";
 import { settleTokens } from "@/lib/limits/ratelimit";
 import { logger } from "@/lib/log";
 import { observeRejection } from "@/lib/observability/observe";
-import { modelsInCooldown } from "@/lib/routing/health";
-import { modelChain } from "@/lib/routing/resolve";
 import { getRuntime } from "@/lib/runtime";
 import { estimateCompletionUsage } from "@/lib/tokens/count";
-import { admitLimits } from "./admission";
+import { admitCurrent } from "./admit";
 import { runWithFallback } from "./attempts";
 import { parseChatRequest } from "./chat-request";
 import {
@@ -38,19 +36,15 @@ export async function handleChatCompletion(request: Request): Promise<Response> 
   let streaming = false;
   try {
     const runtime = await getRuntime();
-    const principal = await runtime.keys.verify(request.headers.get("authorization"));
+    const authorization = request.headers.get("authorization");
+    const verified = await runtime.keys.verify(authorization);
     const chat = parseChatRequest(await readJsonBody(request, runtime.config.maxBodyBytes));
-    const chain = modelChain(runtime.config, principal.tier, chat.model);
-    const asked = chain[0];
-    if (!asked) throw new Error("empty model chain");
-    // Both go to the store in the same tick: one round trip.
-    const [limits, coolingDown] = await Promise.all([
-      admitLimits(runtime, principal, chat, asked),
-      modelsInCooldown(
-        runtime.store,
-        chain.map((m) => m.id),
-      ),
-    ]);
+    const { principal, chain, limits, coolingDown } = await admitCurrent(
+      runtime,
+      authorization,
+      verified,
+      chat,
+    );
     Object.assign(headers, limits.headers);
     ctx = {
       requestId,

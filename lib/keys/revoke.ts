@@ -5,15 +5,15 @@ import { GatewayError } from "@/lib/errors";
 import type { KeyCache } from "./verify";
 
 /**
- * Revokes a key. This instance forgets it at once; other instances stop accepting it when their
- * cached entry expires, within `KEY_CACHE_TTL_MS`.
+ * Revokes a key. This instance forgets it at once; the tenant's version bump makes every other
+ * instance re-read it on its next request (and within `KEY_CACHE_TTL_MS` in any case).
  */
 export async function revokeKey(db: Db, cache: KeyCache, keyId: string): Promise<void> {
   const rows = await db
     .update(apiKeys)
     .set({ revokedAt: new Date() })
     .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)))
-    .returning({ keyHash: apiKeys.keyHash });
+    .returning({ keyHash: apiKeys.keyHash, tenantId: apiKeys.tenantId });
   if (rows.length === 0) {
     const [existing] = await db
       .select({ id: apiKeys.id })
@@ -22,5 +22,8 @@ export async function revokeKey(db: Db, cache: KeyCache, keyId: string): Promise
     if (!existing) throw new GatewayError("not_found", `No API key with id "${keyId}".`);
     return;
   }
-  for (const row of rows) cache.forget(row.keyHash);
+  for (const row of rows) {
+    cache.forget(row.keyHash);
+    await cache.tenantChanged(row.tenantId);
+  }
 }

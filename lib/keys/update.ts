@@ -50,6 +50,7 @@ export async function updateKey(
       : await db.select().from(apiKeys).where(scope);
   if (!row) throw notFound(keyId);
   cache.forget(row.keyHash);
+  await cache.tenantChanged(row.tenantId);
   return row;
 }
 

@@ -2,11 +2,20 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { apiKeys, tenants } from "@/db/schema";
 import { GatewayError } from "@/lib/errors";
+import { type Store, withStore } from "@/lib/store";
 import { hashKey, KEY_PATTERN } from "./secret";
 
-/** How long a verified key is trusted without asking the database again: a revocation or a tier
- * change reaches every instance within this time, and each key costs at most one query per TTL. */
+/**
+ * How long a verified key is trusted without asking the database again: each key costs at most
+ * one query per TTL. Changes to a tenant (tier, caps, keys) do not wait for it: they bump the
+ * tenant's version in the shared store, which every request reads with its admission.
+ */
 export const KEY_CACHE_TTL_MS = 1000;
+
+/** Store key of a tenant's version: bumped by every change that a cached principal may miss. */
+export function tenantVersionKey(store: Store, tenantId: string): string {
+  return `${store.prefix}:tv:${tenantId}`;
+}
 
 /** What the gateway knows about the caller once its key is verified. */
 export interface KeyPrincipal {
@@ -19,6 +28,8 @@ export interface KeyPrincipal {
   keyRequestsPerMinute: number | null;
   keyTokensPerMinute: number | null;
   keyBudgetNanoUsd: number | null;
+  /** The tenant's version when this was read; a different one in the store means stale. */
+  version: string;
 }
 
 interface Entry {
@@ -34,7 +45,10 @@ const MISSING_KEY_MESSAGE =
 export class KeyCache {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly store: Store,
+  ) {}
 
   /** Resolves an Authorization header to its key, or throws 401 `invalid_api_key`. */
   async verify(authorization: string | null): Promise<KeyPrincipal> {
@@ -63,6 +77,22 @@ export class KeyCache {
     this.entries.clear();
   }
 
+  /**
+   * Call after changing a tenant's tier or caps, or one of its keys: this instance forgets what it
+   * cached, and the version bump makes every other instance re-read the tenant on its next request.
+   */
+  async tenantChanged(tenantId: string): Promise<void> {
+    this.clear();
+    await withStore(this.store, (redis) => redis.incr(tenantVersionKey(this.store, tenantId)));
+  }
+
+  /** Forgets the cached principal of one key, so that its next request reads it afresh. */
+  forgetPrincipal(principal: KeyPrincipal): void {
+    for (const [hash, entry] of this.entries) {
+      if (entry.principal?.keyId === principal.keyId) this.entries.delete(hash);
+    }
+  }
+
   private async load(hash: string): Promise<KeyPrincipal | null> {
     const [row] = await this.db
       .select({ key: apiKeys, tenant: tenants })
@@ -70,7 +100,11 @@ export class KeyCache {
       .innerJoin(tenants, eq(apiKeys.tenantId, tenants.id))
       .where(eq(apiKeys.keyHash, hash));
     if (!row || row.key.revokedAt) return null;
+    const version = await withStore(this.store, (redis) =>
+      redis.get<string | number>(tenantVersionKey(this.store, row.tenant.id)),
+    );
     return {
+      version: String(version ?? 0),
       keyId: row.key.id,
       keyName: row.key.name,
       tenantId: row.tenant.id,

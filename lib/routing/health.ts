@@ -1,4 +1,3 @@
-import type { Redis } from "@upstash/redis";
 import type { GatewayConfig } from "@/lib/config/load";
 import { type Store, withStore } from "@/lib/store";
 import { runScript } from "@/lib/store/run-script";
@@ -35,16 +34,9 @@ function failInMemory(kv: MemoryKV, keys: string[], args: string[]): number {
 const failScript = defineScript({ name: "routing.fail", lua: FAIL_LUA, run: failInMemory });
 
 const counterKey = (store: Store, model: string) => `${store.prefix}:cb:${model}:failures`;
-const flagKey = (store: Store, model: string) => `${store.prefix}:cb:${model}:open`;
 
-/** The models among `ids` in cooldown now: one MGET, answered with the admission's round trip. */
-export async function modelsInCooldown(store: Store, ids: string[]): Promise<Set<string>> {
-  if (ids.length < 2) return new Set();
-  const flags = await withStore(store, (redis: Redis) =>
-    redis.mget<(string | null)[]>(...ids.map((id) => flagKey(store, id))),
-  );
-  return new Set(ids.filter((_, i) => flags[i] !== null));
-}
+/** Store key of a model's cooldown flag: present while the model is skipped. */
+export const cooldownKey = (store: Store, model: string) => `${store.prefix}:cb:${model}:open`;
 
 /** Counts a failure of a model; returns true when it just went into cooldown. */
 export async function recordFailure(
@@ -54,7 +46,12 @@ export async function recordFailure(
 ): Promise<boolean> {
   const args = [routing.failureWindowMs, routing.failureThreshold, routing.cooldownMs].map(String);
   const opened = await withStore(store, (redis) =>
-    runScript<number>(redis, failScript, [counterKey(store, model), flagKey(store, model)], args),
+    runScript<number>(
+      redis,
+      failScript,
+      [counterKey(store, model), cooldownKey(store, model)],
+      args,
+    ),
   );
   return opened === 1;
 }

@@ -156,6 +156,25 @@ describe(`spending caps (${TEST_DB === "postgres" ? "real Redis and Postgres" : 
     assert.equal((await chat(gateway.url, key)).status, 200);
   });
 
+  test("a tier change applies to the next request on every instance", {
+    skip: TEST_DB !== "postgres" && "instances share Postgres and Redis",
+  }, async () => {
+    const other = await startTollgate(
+      budgetConfig(fake.url),
+      { TOLLGATE_CLOCK_FILE: clockFile },
+      gateway,
+    );
+    try {
+      const { tenantId, key } = await gateway.createTenantWithKey("tiny");
+      // The other instance has the key cached, with the tiny tier, when the change happens here.
+      assert.equal((await chat(other.url, key)).status, 402);
+      await gateway.admin("PATCH", `/api/admin/tenants/${tenantId}`, { tier: "pro" });
+      assert.equal((await chat(other.url, key)).status, 200);
+    } finally {
+      await other.stop();
+    }
+  });
+
   test("an unbounded answer under a cap is shortened to what the budget pays for, and says so", async () => {
     const { tenantId, key } = await gateway.createTenantWithKey("pro");
     // Room for the prompt's bound and exactly 50 output tokens.
@@ -165,10 +184,8 @@ describe(`spending caps (${TEST_DB === "postgres" ? "real Redis and Postgres" : 
     const res = await chat(gateway.url, key, { max_tokens: undefined });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get("x-tollgate-max-tokens"), "50");
-    assert.equal(
-      (fake.requests.at(-1)?.body as { max_completion_tokens?: number }).max_completion_tokens,
-      50,
-    );
+    const upstream = fake.requests.at(-1)?.body as { max_completion_tokens?: number } | undefined;
+    assert.equal(upstream?.max_completion_tokens, 50);
   });
 
   test("the month rolls over: a new month starts with a fresh budget", async () => {

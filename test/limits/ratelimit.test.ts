@@ -96,8 +96,9 @@ describe(`rate limits per key and tenant (${TEST_DB === "postgres" ? "real Redis
     );
     assert.equal(responses.filter((r) => r.status === 200).length, 3);
     const refused = responses.find((r) => r.status === 429);
+    assert.ok(refused);
     assert.match(
-      ((await refused?.json()) as { error: { message: string } }).error.message,
+      ((await refused.json()) as { error: { message: string } }).error.message,
       /^Rate limit reached for tokens per minute on this key: limit 1,000, remaining 100; this request needs about 300\. Try again in/,
     );
   });

@@ -16,7 +16,7 @@ export const PATCH = apiHandler<{ id: string }>(async (request, { runtime }, { i
   const patch = await parseAdminBody(request, updateTenantInput);
   const tenant = await updateTenant(runtime.database.db, runtime.config, id, patch);
   // Cached keys carry the tenant's tier and cap: drop them so this instance applies the change now.
-  runtime.keys.clear();
+  await runtime.keys.tenantChanged(id);
   return Response.json(toTenantView(runtime.config, tenant));
 });
 

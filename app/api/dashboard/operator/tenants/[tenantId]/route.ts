@@ -15,7 +15,7 @@ export const PATCH = operatorRoute<{ tenantId: string }>(
       patch,
       "admin",
     );
-    runtime.keys.clear();
+    await runtime.keys.tenantChanged(tenantId);
     return Response.json(toTenantView(runtime.config, tenant));
   },
 );

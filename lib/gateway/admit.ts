@@ -1,0 +1,62 @@
+import type { ResolvedModel } from "@/lib/config/load";
+import type { KeyPrincipal } from "@/lib/keys/verify";
+import { tenantVersionKey } from "@/lib/keys/verify";
+import { type Admission, unadmit } from "@/lib/limits/ratelimit";
+import type { ChatRequest } from "@/lib/providers/types";
+import { cooldownKey } from "@/lib/routing/health";
+import { modelChain } from "@/lib/routing/resolve";
+import type { Runtime } from "@/lib/runtime";
+import { withStore } from "@/lib/store";
+import { admitLimits } from "./admission";
+
+export interface Admitted {
+  principal: KeyPrincipal;
+  chain: ResolvedModel[];
+  limits: Admission;
+  coolingDown: Set<string>;
+}
+
+/**
+ * Authenticates and admits a call with the tenant's current settings. The rate-limit check and one
+ * MGET (the tenant's version and the chain's cooldown flags) leave together: one round trip. When
+ * the version shows the cached key is stale (a tier, cap or key changed on some instance), what
+ * was counted is given back and the call is admitted again on fresh settings: a change applies to
+ * the next request on every instance, not after the cache's TTL.
+ */
+export async function admitCurrent(
+  runtime: Runtime,
+  authorization: string | null,
+  verified: KeyPrincipal,
+  request: ChatRequest,
+): Promise<Admitted> {
+  let principal = verified;
+  for (let pass = 0; ; pass++) {
+    const chain = modelChain(runtime.config, principal.tier, request.model);
+    const asked = chain[0] as ResolvedModel;
+    const keys = [
+      tenantVersionKey(runtime.store, principal.tenantId),
+      ...chain.map((m) => cooldownKey(runtime.store, m.id)),
+    ];
+    const [limits, peek] = await Promise.allSettled([
+      admitLimits(runtime, principal, request, asked),
+      withStore(runtime.store, (redis) => redis.mget<(string | number | null)[]>(...keys)),
+    ]);
+    if (peek.status === "rejected") throw peek.reason;
+    const [version, ...flags] = peek.value;
+    const stale = pass === 0 && String(version ?? 0) !== principal.version;
+    if (!stale) {
+      if (limits.status === "rejected") throw limits.reason;
+      return {
+        principal,
+        chain,
+        limits: limits.value,
+        coolingDown: new Set(chain.filter((_, i) => flags[i] != null).map((m) => m.id)),
+      };
+    }
+    const tier = runtime.config.tiers.get(principal.tier);
+    if (limits.status === "fulfilled" && tier)
+      await unadmit(runtime.store, principal, tier, limits.value);
+    runtime.keys.forgetPrincipal(principal);
+    principal = await runtime.keys.verify(authorization);
+  }
+}

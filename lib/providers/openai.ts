@@ -4,6 +4,7 @@ import type {
   ChatCompletionCreateParamsBase,
 } from "openai/resources/chat/completions";
 import type { CompletionUsage } from "openai/resources/completions";
+import { tolerantFetch } from "./tolerant-fetch";
 import {
   type CallOptions,
   type ChatRequest,
@@ -97,6 +98,7 @@ export function createOpenAIAdapter(config: OpenAIAdapterConfig): ProviderAdapte
     // The gateway owns retries and fallback; a hidden SDK retry would double-bill and delay it.
     maxRetries: 0,
     timeout: config.timeoutMs,
+    fetch: tolerantFetch(config.id),
   });
 
   return {

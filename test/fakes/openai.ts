@@ -24,7 +24,8 @@ const FIXTURES = {
  * `error` sends OpenAI's error body built from its fields, or `body` (a string goes out as is).
  * `streamError` streams `after` chunks of the echo answer, then an in-stream error event.
  * `events` streams the given objects as SSE events, then `[DONE]`: for shapes no other behaviour
- * makes; a non-stream request to it gets the echo. `replay` sends the recording that matches the
+ * makes (an item `{ raw: "…" }` goes out as its text, unparsed: a malformed line); a non-stream
+ * request to it gets the echo. `replay` sends the recording that matches the
  * request's `stream`: "tool-call" exists only as a stream (a 400 otherwise), and
  * "legacy-parameter-error" is always its recorded 400.
  */
@@ -267,7 +268,12 @@ export async function startFakeOpenAI(
     }
     const events =
       b.kind === "events"
-        ? [...b.events.map((e) => JSON.stringify(e)), "[DONE]"]
+        ? [
+            ...b.events.map((e) =>
+              isRecord(e) && typeof e.raw === "string" ? e.raw : JSON.stringify(e),
+            ),
+            "[DONE]",
+          ]
         : fixture?.[1]
           ? replayEvents(fixture[1], includeUsage)
           : generatedEvents(b, head, n, answer, includeUsage);

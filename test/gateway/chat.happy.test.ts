@@ -160,4 +160,32 @@ describe("chat completions through an OpenAI-compatible provider, with the offic
       },
     });
   });
+
+  test("a malformed line in an upstream stream is logged and skipped, not fatal", async () => {
+    const chunk = (delta: object, finish: string | null = null) => ({
+      id: "chatcmpl-x",
+      object: "chat.completion.chunk",
+      created: 1,
+      model: "up",
+      choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+    });
+    fake.script({
+      kind: "events",
+      events: [
+        chunk({ role: "assistant", content: "Hel" }),
+        { raw: '{"id": "broken' },
+        chunk({ content: "lo" }),
+        chunk({}, "stop"),
+      ],
+    });
+    const stream = await client.chat.completions.create({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: "hi" }],
+      stream: true,
+    });
+    let text = "";
+    for await (const part of stream) text += part.choices[0]?.delta.content ?? "";
+    assert.equal(text, "Hello");
+    assert.match(gateway.output(), /malformed stream event skipped/);
+  });
 });

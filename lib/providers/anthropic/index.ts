@@ -1,4 +1,5 @@
 import Anthropic from "@anthropic-ai/sdk";
+import { tolerantFetch } from "../tolerant-fetch";
 import type {
   CallOptions,
   ChatRequest,
@@ -33,6 +34,7 @@ export function createAnthropicAdapter(config: AnthropicAdapterConfig): Provider
           timeout: config.timeoutMs,
           // The gateway owns retries and fallback; SDK retries would hide attempts from it.
           maxRetries: 0,
+          fetch: tolerantFetch(config.id),
         });
 
   const requireClient = (): Anthropic => {

@@ -18,8 +18,8 @@ export type TierChangeResult =
  * Stripe, money decides: a paid tier without a subscription goes through Checkout, a change between
  * paid tiers updates the subscription, and in both cases the tier changes only when Stripe's signed
  * webhook arrives. A move to a free tier cancels the subscription and applies at once, since
- * nothing is left to pay. The key cache is cleared so this instance applies the new tier to the
- * next request; the others within the cache's one-second TTL.
+ * nothing is left to pay. The tenant's version is bumped so that every instance applies the new
+ * tier to its next request.
  */
 export async function requestTierChange(
   deps: { db: Db; config: GatewayConfig; keys: KeyCache; billing: BillingProvider | null },

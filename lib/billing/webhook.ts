@@ -8,6 +8,12 @@ import { tierForPrice } from "./tiers";
 
 export type WebhookOutcome = "applied" | "duplicate" | "ignored";
 
+export interface WebhookResult {
+  outcome: WebhookOutcome;
+  /** The tenant the event changed, when it changed one. */
+  tenantId: string | null;
+}
+
 /** Subscription states in which the customer has paid for the tier. */
 const PAYING = new Set(["active", "trialing", "past_due"]);
 
@@ -20,7 +26,7 @@ export async function applyStripeEvent(
   db: Db,
   config: GatewayConfig,
   event: StripeEvent,
-): Promise<WebhookOutcome> {
+): Promise<WebhookResult> {
   return db.transaction(async (tx) => {
     const txDb = tx as unknown as Db;
     const change = await changeFor(txDb, config, event);
@@ -29,8 +35,8 @@ export async function applyStripeEvent(
       .values({ eventId: event.id, type: event.type, tenantId: change?.tenantId ?? null })
       .onConflictDoNothing()
       .returning({ eventId: billingEvents.eventId });
-    if (inserted.length === 0) return "duplicate";
-    if (!change) return "ignored";
+    if (inserted.length === 0) return { outcome: "duplicate", tenantId: null };
+    if (!change) return { outcome: "ignored", tenantId: null };
     if (change.customer !== undefined || change.subscription !== undefined) {
       await txDb
         .update(tenants)
@@ -45,7 +51,7 @@ export async function applyStripeEvent(
     if (change.tier) {
       await updateTenant(txDb, config, change.tenantId, { tier: change.tier }, "stripe");
     }
-    return "applied";
+    return { outcome: "applied", tenantId: change.tenantId };
   });
 }
 

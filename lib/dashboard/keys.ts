@@ -42,8 +42,8 @@ export async function getTenantKey(db: Db, tenantId: string, keyId: string): Pro
 
 /**
  * Renames one of the tenant's keys or changes its own limits. The tenant is part of the update's
- * condition, so a key id from another tenant changes nothing. The cached entry on this instance is
- * dropped; other instances see the change within the key cache's TTL.
+ * condition, so a key id from another tenant changes nothing. The tenant's version bump makes
+ * every instance apply the new limits to the key's next request.
  */
 async function updateKey(
   db: Db,

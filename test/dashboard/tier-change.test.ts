@@ -20,7 +20,11 @@ const dir = mkdtempSync(path.join(tmpdir(), "tollgate-tier-"));
 let database: Database;
 let config: GatewayConfig;
 const cleared: string[] = [];
-const keys = { clear: () => cleared.push("clear") } as unknown as KeyCache;
+const keys = {
+  tenantChanged: async (tenantId: string) => {
+    cleared.push(tenantId);
+  },
+} as unknown as KeyCache;
 
 before(async () => {
   const base = gatewayConfig({ openai: "http://127.0.0.1:9" });
@@ -63,13 +67,13 @@ const input = (tenantId: string, tier: string) => ({
   baseUrl: "http://tollgate.test",
 });
 
-test("self-hosted: the change applies at once, is recorded and clears cached keys", async () => {
+test("self-hosted: the change applies at once, is recorded and reaches every instance", async () => {
   const tenant = await createTenant(database.db, config, { name: "Self-hosted" });
   cleared.length = 0;
   const result = await requestTierChange(deps(null), input(tenant.id, "pro"));
   assert.deepEqual(result, { status: "applied", tier: "pro" });
   assert.equal((await getTenant(database.db, tenant.id)).tier, "pro");
-  assert.deepEqual(cleared, ["clear"]);
+  assert.deepEqual(cleared, [tenant.id]);
 });
 
 test("with Stripe, a paid tier goes through Checkout and nothing changes until the webhook", async () => {

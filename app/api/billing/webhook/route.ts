@@ -26,9 +26,9 @@ export const POST = apiHandler(async (request, { runtime, log }) => {
       { param: "stripe-signature" },
     );
   }
-  const outcome = await applyStripeEvent(runtime.database.db, runtime.config, event);
-  // The tenant's tier is in cached key entries: this instance applies it to the next request.
-  if (outcome === "applied") runtime.keys.clear();
+  const { outcome, tenantId } = await applyStripeEvent(runtime.database.db, runtime.config, event);
+  // Cached keys carry the tenant's tier: the version bump makes every instance re-read it.
+  if (tenantId) await runtime.keys.tenantChanged(tenantId);
   log.info({ stripeEvent: event.id, type: event.type, outcome }, "stripe webhook");
   return Response.json({ received: true, outcome });
 });

@@ -1,0 +1,61 @@
+/** What `npm run bench` runs, from its flags. */
+export interface Options {
+  quick: boolean;
+  /** Seconds of each measured run. */
+  durationS: number;
+  /** Runs per target and scenario, interleaved. */
+  rounds: number;
+  warmupS: number;
+  tenants: number;
+  events: number;
+  streams: number;
+  holdMs: number;
+  ttftStreams: number;
+  /** Skips the scale figures (tenants, history, open streams). */
+  scale: boolean;
+  rebuild: boolean;
+  /** Where the Markdown report goes. */
+  out: string;
+}
+
+const HELP = `npm run bench [-- options]
+
+  --quick          CI-sized: 1.5 s runs, one round, 1,000 tenants, 20,000 events, 500 streams
+  --duration=S     seconds per measured run (default 4)
+  --rounds=N       interleaved runs per target and scenario (default 2)
+  --no-scale       skip the scale figures (tenants, usage history, open streams)
+  --build          rebuild Tollgate and the bare Next.js app first
+  --out=FILE       report path (default bench/results/latest.md; quick: bench/results/quick.md)
+`;
+
+export function parseOptions(argv: string[]): Options {
+  const flag = (name: string) => argv.includes(`--${name}`);
+  const value = (name: string): number | undefined => {
+    const raw = argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
+    return n;
+  };
+  if (flag("help")) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
+  const quick = flag("quick");
+  return {
+    quick,
+    durationS: value("duration") ?? (quick ? 1.5 : 4),
+    rounds: Math.round(value("rounds") ?? (quick ? 1 : 2)),
+    warmupS: quick ? 1 : 3,
+    tenants: quick ? 1000 : 10_000,
+    events: quick ? 20_000 : 1_000_000,
+    streams: quick ? 500 : 5000,
+    holdMs: quick ? 5000 : 10_000,
+    ttftStreams: quick ? 10 : 40,
+    scale: !flag("no-scale"),
+    rebuild: flag("build"),
+    out:
+      argv.find((a) => a.startsWith("--out="))?.slice("--out=".length) ??
+      (quick ? "bench/results/quick.md" : "bench/results/latest.md"),
+  };
+}

@@ -1,0 +1,161 @@
+import { SCENARIOS } from "./measure";
+import type { ProfileSummary } from "./profile";
+import { type Results, verdicts } from "./results";
+import {
+  aligned,
+  markdown,
+  ms,
+  ratioTable,
+  scenarioTable,
+  streamsTable,
+  type Table,
+  ttftTable,
+} from "./tables";
+
+function verdictTable(r: Results): Table {
+  return [
+    ["target", "measured", "met"],
+    ...verdicts(r).map((v) => [v.goal, v.measured, v.met ? "yes" : "**no**"]),
+  ];
+}
+
+function profileSection(p: ProfileSummary): string[] {
+  const pct = (v: number) => `${v.toFixed(1)}%`;
+  return [
+    `${Math.round(p.busyMs).toLocaleString("en-US")} ms of busy CPU sampled while the load ran (start-up and warm-up left out). Shares are of that time.`,
+    "",
+    "Self time by origin:",
+    "",
+    markdown([["origin", "share"], ...p.areas.map((a) => [a.name, pct(a.percent)])]),
+    "",
+    "Functions by self time:",
+    "",
+    markdown([
+      ["function", "where", "origin", "share"],
+      ...p.selfTop.map((f) => [f.name, f.where, f.area, pct(f.percent)]),
+    ]),
+    "",
+    "Tollgate's own functions by total time (their callees included; time after an `await` is counted where it resumes):",
+    "",
+    markdown([
+      ["function", "where", "share"],
+      ...p.tollgateTotal.map((f) => [f.name, f.where, pct(f.percent)]),
+    ]),
+  ];
+}
+
+function scaleSections(r: Results): string[] {
+  const out: string[] = [];
+  if (r.tenants) {
+    out.push(
+      `### ${r.tenants.count.toLocaleString("en-US")} tenants and keys in the database`,
+      "",
+      `Inserted with SQL (hashes only) in ${r.tenants.insertSeconds.toFixed(1)} s, then measured interleaved: traffic on one key, and traffic spread over every key in turn (each key then calls less than once a second, so each call misses the 1 s key cache).`,
+      "",
+    );
+    for (const s of SCENARIOS.filter((s) => r.tenants?.figures.some((f) => f.scenario === s.id)))
+      out.push(`**${s.label}**`, "", markdown(scenarioTable(r, s.id, r.tenants.figures)), "");
+  }
+  if (r.history) {
+    const h = r.history;
+    out.push(
+      `### ${h.events.toLocaleString("en-US")} usage events for one tenant`,
+      "",
+      `Seeded by \`scripts/seed-usage.ts\` into the real Postgres in ${h.seedSeconds.toFixed(0)} s (seeding and its timings together). Medians of five runs after a warm-up:`,
+      "",
+      markdown([
+        ["query", "median ms", "slowest ms"],
+        ...[...h.queries, h.usageEndpoint].map((q) => [q.label, ms(q.medianMs), ms(q.maxMs)]),
+      ]),
+      "",
+      `A call just after the tenant's budget counter was deleted from Redis (rebuilt from the month's ledger before admission): ${ms(h.rebuildCallMs)} ms, against ${ms(h.warmCallMs)} ms for the calls after it.`,
+      "",
+    );
+    for (const s of SCENARIOS.filter((s) => h.figures.some((f) => f.scenario === s.id)))
+      out.push(
+        `**${s.label}**, this tenant's key next to a new tenant's`,
+        "",
+        markdown(scenarioTable(r, s.id, h.figures)),
+        "",
+      );
+  }
+  if (r.streams.length > 0) {
+    const n = r.streams[0]?.streams ?? 0;
+    out.push(
+      `### ${n.toLocaleString("en-US")} open streams`,
+      "",
+      "Each stream is held by the fake provider for the hold time, one chunk a second, all opened within about a second. RSS is the server process's; KB per stream is (peak − before) ÷ streams.",
+      "",
+      markdown(streamsTable(r)),
+      "",
+    );
+  }
+  return out;
+}
+
+/** The Markdown report: machine, tables, ratios, targets, scale figures, profile, and the notes. */
+export function renderReport(r: Results, notes: string): string {
+  const m = r.machine;
+  const lines = [
+    "# Tollgate benchmark",
+    "",
+    `Written by \`npm run bench\`${r.plan.quick ? " --quick" : ""} on ${m.date}, commit ${m.commit}, in ${Math.round(r.plan.elapsedS)} s. Do not edit: run it again. The analysis at the end is kept by hand in \`bench/notes.md\`.`,
+    "",
+    "## Machine",
+    "",
+    markdown([
+      ["", ""],
+      ["CPU", `${m.cpus} × ${m.cpuModel}`],
+      ["memory", `${m.memoryGb} GB`],
+      ["system", m.kernel],
+      ["Node.js", m.node],
+      ...Object.entries(m.versions),
+    ]),
+    "",
+    "## Targets",
+    "",
+    markdown(verdictTable(r)),
+    "",
+    "## Per call",
+    "",
+    `Every server is its own process, called on 127.0.0.1 by autocannon with the same chat request; the fake provider answers at once (a stream: ten events in one go). Runs of ${r.plan.durationS} s, ${r.plan.rounds} per target and scenario, interleaved (A B C…, then …C B A). Latency is the whole response as the client sees it; "added" is over the fake provider called directly. CPU is the server process's user + system time over the run ÷ responses; peak RSS is sampled every 100 ms.`,
+    "",
+  ];
+  for (const s of SCENARIOS) lines.push(`**${s.label}**`, "", markdown(scenarioTable(r, s.id)), "");
+  lines.push("### Ratios", "", markdown(ratioTable(r)), "");
+  lines.push(
+    "### Time to first token",
+    "",
+    "A slow stream (the provider pauses 20 ms between events), one at a time: from sending the request to the first content, and how many of the provider's pauses the client saw as pauses (all of them: forwarded chunk by chunk).",
+    "",
+    markdown(ttftTable(r)),
+    "",
+  );
+  if (r.hotPath) {
+    const h = r.hotPath;
+    lines.push(
+      "### Round trips per request",
+      "",
+      `A separate Tollgate on the same Redis and Postgres through counting relays, ${h.requests} requests one at a time: Redis ${h.redisPerRequest.json.toFixed(2)} (JSON) and ${h.redisPerRequest.stream.toFixed(2)} (stream) round trips per request; Postgres ${h.postgresPerRequest.json.toFixed(3)} and ${h.postgresPerRequest.stream.toFixed(3)}.`,
+      "",
+    );
+  }
+  lines.push("## Scale", "", ...scaleSections(r));
+  if (r.profile) lines.push("## Where the CPU goes", "", ...profileSection(r.profile), "");
+  lines.push("## Analysis", "", notes.trim(), "");
+  return lines.join("\n");
+}
+
+/** What the terminal shows at the end of a run: the tables, the ratios and the targets. */
+export function renderTerminal(r: Results): string {
+  const out: string[] = [];
+  for (const s of SCENARIOS) out.push(`\n${s.label}`, aligned(scenarioTable(r, s.id)));
+  out.push("\nRatios", aligned(ratioTable(r)));
+  out.push("\nTime to first token", aligned(ttftTable(r)));
+  if (r.streams.length > 0) out.push("\nOpen streams", aligned(streamsTable(r)));
+  out.push(
+    "\nTargets",
+    ...verdicts(r).map((v) => `  ${v.met ? "met   " : "MISSED"}  ${v.goal}: ${v.measured}`),
+  );
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,125 @@
+// `npm run bench`: what the gateway adds to each call, next to what a user would run instead.
+//
+// Starts a fake provider, a bare Next.js forwarding handler, Portkey's gateway and Tollgate (on the
+// embedded defaults and on Redis + Postgres), measures them interleaved, then the scale figures,
+// and writes bench/results/latest.md. `npm run bench -- --help` lists the options.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describeMachine } from "./lib/machine";
+import { measure, SCENARIOS, warmUp } from "./lib/measure";
+import { parseOptions } from "./lib/options";
+import { probeHotPath, scaleHistory, scaleTenants } from "./lib/phases";
+import { stopServer } from "./lib/proc";
+import { renderReport, renderTerminal } from "./lib/report";
+import type { Results } from "./lib/results";
+import { holdStreams } from "./lib/streams";
+import { ensureBuilds, ROOT, startBare, startFakeProvider, startPortkey } from "./lib/targets";
+import { asTarget, createBacking, dropBacking, startTollgate } from "./lib/tollgate";
+import { measureTtft } from "./lib/ttft";
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const opts = parseOptions(process.argv.slice(2));
+  const started = performance.now();
+  const rawDir = path.join(ROOT, "bench/results/raw");
+  mkdirSync(rawDir, { recursive: true });
+  ensureBuilds(opts.rebuild, say);
+  const machine = await describeMachine();
+  const plan = { rounds: opts.rounds, durationS: opts.durationS, settleMs: 400 };
+
+  // Undone in reverse order, also on Ctrl-C: servers stopped, database dropped, Redis keys gone.
+  const undo: Array<() => Promise<void>> = [];
+  let cleaning: Promise<void> | null = null;
+  const cleanUp = () => {
+    cleaning ??= (async () => {
+      for (const step of undo.reverse()) await step().catch(() => {});
+    })();
+    return cleaning;
+  };
+  process.once("SIGINT", () => {
+    say("\ninterrupted: cleaning up");
+    void cleanUp().then(() => process.exit(130));
+  });
+
+  try {
+    say("starting the fake provider, the bare Next.js app, Portkey and Tollgate ×2");
+    const fake = await startFakeProvider(rawDir, opts.holdMs);
+    undo.push(() => stopServer(fake.server));
+    const providerUrl = fake.server.url;
+    const bare = await startBare(rawDir, providerUrl);
+    undo.push(() => stopServer(bare.server));
+    const portkey = await startPortkey(rawDir, providerUrl);
+    undo.push(() => stopServer(portkey.server));
+    const embedded = await createBacking("embedded", rawDir, providerUrl);
+    const embeddedServer = await startTollgate(embedded, "tollgate-embedded", rawDir);
+    undo.push(() => dropBacking(embedded, [embeddedServer]));
+    const redis = await createBacking("redis", rawDir, providerUrl);
+    undo.push(() => dropBacking(redis, []));
+    const redisServer = await startTollgate(redis, "tollgate-redis", rawDir);
+    undo.push(() => stopServer(redisServer));
+    const tEmbedded = await asTarget(
+      embedded,
+      embeddedServer,
+      "tollgate-embedded",
+      "Tollgate (PGlite + memory)",
+    );
+    const tRedis = await asTarget(
+      redis,
+      redisServer,
+      "tollgate-redis",
+      "Tollgate (Redis + Postgres)",
+    );
+    const targets = [fake, bare, portkey, tEmbedded, tRedis];
+
+    say(`warming up (${opts.warmupS} s per target and kind)`);
+    await warmUp(targets, opts.warmupS);
+    say("measuring, interleaved");
+    const figures = await measure(targets, SCENARIOS, plan, say);
+    say("time to first token");
+    const ttft = await measureTtft(targets, opts.ttftStreams, 90);
+    say("round trips per request and a profile");
+    const { hotPath, profile } = await probeHotPath(redis, rawDir, opts, say);
+
+    const results: Results = {
+      machine,
+      plan: { quick: opts.quick, rounds: opts.rounds, durationS: opts.durationS, elapsedS: 0 },
+      labels: Object.fromEntries(targets.map((t) => [t.id, t.label])),
+      figures,
+      ttft,
+      hotPath,
+      profile,
+      streams: [],
+    };
+    if (opts.scale) {
+      for (const target of [tRedis, bare, portkey]) {
+        say(`holding ${opts.streams} streams open through ${target.label}`);
+        results.streams.push(await holdStreams(target, opts.streams, opts.holdMs));
+      }
+      say(`${opts.tenants.toLocaleString("en-US")} tenants`);
+      results.tenants = await scaleTenants(tRedis, opts, plan, say);
+      say("usage history");
+      results.history = await scaleHistory(tRedis, opts, plan, say);
+      const n = (v: number) => v.toLocaleString("en-US");
+      results.labels["tollgate-redis-many"] =
+        `Tollgate (Redis + Postgres), over ${n(Math.round(opts.tenants / 10))} keys`;
+      results.labels["tollgate-redis-history"] =
+        `Tollgate (Redis + Postgres), tenant with ${n(opts.events)} events`;
+    }
+    results.plan.elapsedS = (performance.now() - started) / 1000;
+
+    const notesFile = path.join(ROOT, "bench/notes.md");
+    const notes = existsSync(notesFile) ? readFileSync(notesFile, "utf8") : "";
+    writeFileSync(path.join(ROOT, opts.out), renderReport(results, notes));
+    writeFileSync(path.join(rawDir, "results.jsonl"), `${JSON.stringify(results)}\n`);
+    process.stdout.write(renderTerminal(results));
+    say(`\nreport: ${opts.out}; logs, profile and raw figures: bench/results/raw/`);
+  } finally {
+    await cleanUp();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

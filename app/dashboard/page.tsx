@@ -8,6 +8,7 @@ import { EmptyState } from "@/components/ui/states";
 import { pageContext } from "@/lib/dashboard/context";
 import { formatCount, formatUsd } from "@/lib/dashboard/format";
 import { overview } from "@/lib/dashboard/overview";
+import { tenantHeadroom } from "@/lib/limits/ratelimit";
 
 export const metadata: Metadata = { title: "Overview · Tollgate" };
 export const dynamic = "force-dynamic";
@@ -16,7 +17,18 @@ export default async function OverviewPage() {
   const { tenant, runtime } = await pageContext("/dashboard");
   // Calls this instance answered a moment ago are in the queue: write them so they show.
   await runtime.usage.flush();
-  const data = await overview(runtime.database.db, runtime.config, tenant.tenantId);
+  const tier = runtime.config.tiers.get(tenant.tier);
+  // Live headroom is a nicety: with the store down the page still shows the limits.
+  const headroom = tier
+    ? await tenantHeadroom(runtime.store, tenant.tenantId, tier).catch(() => null)
+    : null;
+  const data = await overview(
+    runtime.database.db,
+    runtime.config,
+    tenant.tenantId,
+    new Date(),
+    headroom,
+  );
   const hasUsage = data.daily.some((d) => d.requests > 0);
   return (
     <>
@@ -103,6 +115,9 @@ export default async function OverviewPage() {
               <th scope="col" className="py-2 text-right font-medium">
                 Tokens / min limit
               </th>
+              <th scope="col" className="py-2 text-right font-medium">
+                Left this minute
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-zinc-100">
@@ -114,6 +129,11 @@ export default async function OverviewPage() {
                 </td>
                 <td className="py-2 text-right tabular-nums">
                   {l.tokensPerMinute === null ? "Tier's" : formatCount(l.tokensPerMinute)}
+                </td>
+                <td className="py-2 text-right tabular-nums text-zinc-500">
+                  {l.requestsRemaining === null || l.tokensRemaining === null
+                    ? "—"
+                    : `${formatCount(l.requestsRemaining)} req · ${formatCount(l.tokensRemaining)} tok`}
                 </td>
               </tr>
             ))}

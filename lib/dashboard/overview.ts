@@ -8,17 +8,30 @@ export interface RateLimitView {
   scope: string;
   requestsPerMinute: number | null;
   tokensPerMinute: number | null;
+  /** Left in the current window (the workspace row only); null where not read. */
+  requestsRemaining: number | null;
+  tokensRemaining: number | null;
+}
+
+export interface Headroom {
+  requestsRemaining: number;
+  tokensRemaining: number;
 }
 
 /**
  * Everything the overview shows: month-to-date spend against the cap and its reset date, calls
  * today, the last 30 days of spend, the month's top models, and the rate limits that apply.
  *
- * Limits are the configured ones. The live headroom (what is left of this minute's window) belongs
- * in `rateLimits` below: for each scope, read the current window from lib/limits and add
- * `remaining` next to the limit; the page shows whatever is there.
+ * Limits are the configured ones; `headroom` (what is left of the workspace's current window,
+ * read by the caller with lib/limits' tenantHeadroom) is shown next to the tier's row.
  */
-export async function overview(db: Db, config: GatewayConfig, tenantId: string, now = new Date()) {
+export async function overview(
+  db: Db,
+  config: GatewayConfig,
+  tenantId: string,
+  now = new Date(),
+  headroom: Headroom | null = null,
+) {
   const [month, today, daily, keys] = await Promise.all([
     usageSummary(db, config, tenantId, now),
     totalsOf(db, tenantId, { from: utcDay(now), to: utcDay(now) }),
@@ -39,7 +52,7 @@ export async function overview(db: Db, config: GatewayConfig, tenantId: string, 
     requestsThisMonth: month.requests,
     daily,
     topModels: topModels.slice(0, 5),
-    rateLimits: rateLimits(tier, keys),
+    rateLimits: rateLimits(tier, keys, headroom),
     activeKeys: keys.filter((k) => !k.revokedAt).length,
   };
 }
@@ -47,12 +60,15 @@ export async function overview(db: Db, config: GatewayConfig, tenantId: string, 
 function rateLimits(
   tier: { requestsPerMinute: number; tokensPerMinute: number } | undefined,
   keys: Awaited<ReturnType<typeof listTenantKeys>>,
+  headroom: Headroom | null,
 ): RateLimitView[] {
   const views: RateLimitView[] = [
     {
       scope: "Workspace (tier)",
       requestsPerMinute: tier?.requestsPerMinute ?? null,
       tokensPerMinute: tier?.tokensPerMinute ?? null,
+      requestsRemaining: headroom?.requestsRemaining ?? null,
+      tokensRemaining: headroom?.tokensRemaining ?? null,
     },
   ];
   for (const key of keys) {
@@ -61,6 +77,8 @@ function rateLimits(
       scope: `Key "${key.name}"`,
       requestsPerMinute: key.requestsPerMinute,
       tokensPerMinute: key.tokensPerMinute,
+      requestsRemaining: null,
+      tokensRemaining: null,
     });
   }
   return views;

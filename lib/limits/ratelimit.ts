@@ -209,3 +209,30 @@ export async function unadmit(
     ]),
   );
 }
+
+/**
+ * What is left of a tenant's requests and tokens in the current window, without counting
+ * anything: for the dashboard. Keys' own limits are not read here.
+ */
+export async function tenantHeadroom(
+  store: Store,
+  tenantId: string,
+  tier: TierLimits,
+): Promise<{ requestsRemaining: number; tokensRemaining: number }> {
+  const t = `t:${tenantId}`;
+  return withStore(store, async (redis) => {
+    const now = Date.now();
+    const window = Math.floor(now / WINDOW_MS);
+    const share = (now % WINDOW_MS) / WINDOW_MS;
+    const tokenKey = (w: number) => `${store.prefix}:tl:${t}:tpm:${w}`;
+    const [requests, [current, previous]] = await Promise.all([
+      requestLimiter(redis, store.prefix, tier.requestsPerMinute).getRemaining(`${t}:rpm`),
+      redis.mget<(string | number | null)[]>(tokenKey(window), tokenKey(window - 1)),
+    ]);
+    const used = Math.floor((1 - share) * Number(previous ?? 0)) + Number(current ?? 0);
+    return {
+      requestsRemaining: Math.max(0, requests.remaining),
+      tokensRemaining: Math.max(0, tier.tokensPerMinute - used),
+    };
+  });
+}

@@ -84,9 +84,10 @@ export async function seedHistory(tollgate: Tollgate, events: number): Promise<H
   const queries = lines
     .filter((l) => l.step === "timing")
     .map((l) => ({ label: l.label ?? "", medianMs: l.medianMs ?? 0, maxMs: l.maxMs ?? 0 }));
-  const summary = (await runScript(["bench/usage-summary-timing.ts", tenantId], env, 120_000)) as
-    | Timing[]
-    | [];
+  // The database client logs to stdout too: keep only the timing line.
+  const summary = (
+    (await runScript(["bench/usage-summary-timing.ts", tenantId], env, 120_000)) as Timing[]
+  ).filter((l) => l.label === "usageSummary");
   queries.push(...summary);
 
   const created = await tollgate.admin("POST", `/api/admin/tenants/${tenantId}/keys`, {

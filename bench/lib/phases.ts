@@ -48,17 +48,23 @@ export async function probeHotPath(
   try {
     const target = await asTarget(backing, server, "tollgate-probe", "Tollgate (probe)");
     await warmUp([target], opts.warmupS);
-    const perRequest = { redis: { json: 0, stream: 0 }, pg: { json: 0, stream: 0 } };
+    const perRequest = {
+      redis: { json: 0, stream: 0 },
+      pg: { json: 0, stream: 0 },
+      batched: { json: 0, stream: 0 },
+    };
     let requests = 0;
     for (const stream of [false, true]) {
       await sleep(500);
-      const [r0, p0] = [redis.writes(), pg.writes()];
+      const [r0, p0, b0] = [redis.writes(), pg.writes(), pg.transactionWrites()];
       const run = await runLoad({ ...load(target, stream, 1), durationS: opts.durationS });
       // Usage is flushed within 200 ms: wait for it, so its writes are counted with the run.
       await sleep(500);
       const kind = stream ? "stream" : "json";
       perRequest.redis[kind] = (redis.writes() - r0) / run.requests;
-      perRequest.pg[kind] = (pg.writes() - p0) / run.requests;
+      const batched = pg.transactionWrites() - b0;
+      perRequest.pg[kind] = (pg.writes() - p0 - batched) / run.requests;
+      perRequest.batched[kind] = batched / run.requests;
       requests += run.requests;
     }
     say("  profiling Tollgate at 50 connections");
@@ -73,6 +79,7 @@ export async function probeHotPath(
         requests,
         redisPerRequest: perRequest.redis,
         postgresPerRequest: perRequest.pg,
+        postgresBatchedPerRequest: perRequest.batched,
       },
       profile: existsSync(file) ? summariseProfile(file, ROOT, window) : undefined,
     };

@@ -6,6 +6,11 @@ export interface Relay {
   hostPort: string;
   /** Writes clients have sent so far: each is one request awaiting an answer. */
   writes(): number;
+  /**
+   * Of those, the writes inside Postgres transactions (from a simple-query `begin` to its
+   * `commit` or `rollback`, on the same connection): Tollgate's batched usage writes. Redis: 0.
+   */
+  transactionWrites(): number;
   close(): Promise<void>;
 }
 
@@ -18,6 +23,7 @@ export interface Relay {
 export async function startRelay(target: string): Promise<Relay> {
   const [host = "127.0.0.1", port = "0"] = target.split(":");
   let writes = 0;
+  let inTransactions = 0;
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
     const upstream = createConnection({ host, port: Number(port) });
@@ -30,8 +36,14 @@ export async function startRelay(target: string): Promise<Relay> {
         upstream.destroy();
       });
     }
-    client.on("data", (data) => {
+    // A simple query ('Q') carries its SQL as text: enough to see where a transaction starts.
+    let open = false;
+    client.on("data", (data: Buffer) => {
       writes++;
+      const query = data[0] === 0x51 ? data.subarray(5, 40).toString("latin1").toLowerCase() : "";
+      if (query.startsWith("begin")) open = true;
+      if (open) inTransactions++;
+      if (query.startsWith("commit") || query.startsWith("rollback")) open = false;
       upstream.write(data);
     });
     upstream.pipe(client);
@@ -43,6 +55,7 @@ export async function startRelay(target: string): Promise<Relay> {
   return {
     hostPort: `127.0.0.1:${listening}`,
     writes: () => writes,
+    transactionWrites: () => inTransactions,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

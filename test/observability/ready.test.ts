@@ -26,7 +26,7 @@ async function startRedisRelay(): Promise<{ url: string; cut(): void }> {
   return {
     url: `redis://127.0.0.1:${port}`,
     cut() {
-      server.close();
+      if (server.listening) server.close();
       for (const socket of sockets) socket.destroy();
     },
   };
@@ -38,12 +38,15 @@ const readiness = async (url: string) => {
   return { status: res.status, ready: body.status, store: body.store };
 };
 
-/** Polls until the instance has noticed the outage (its Redis client reconnects in the background). */
-async function untilStoreDown(url: string) {
+/**
+ * Polls until the instance sees the store as `ok`: its Redis client connects, and notices a lost
+ * connection, in the background.
+ */
+async function untilStore(url: string, ok: boolean) {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const answer = await readiness(url);
-    if (!answer.store.ok || Date.now() > deadline) return answer;
+    if (answer.store.ok === ok || Date.now() > deadline) return answer;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -64,13 +67,13 @@ describe("readiness during a Redis outage", () => {
       TOLLGATE_METRICS_TOKEN: METRICS_TOKEN,
     });
     try {
-      const up = await readiness(gateway.url);
+      const up = await untilStore(gateway.url, true);
       assert.deepEqual(
         [up.status, up.ready, up.store.ok, up.store.kind],
         [200, "ready", true, "redis"],
       );
       relay.cut();
-      const down = await untilStoreDown(gateway.url);
+      const down = await untilStore(gateway.url, false);
       assert.deepEqual(
         [down.status, down.ready, down.store.ok, down.store.kind],
         [200, "ready", false, "redis"],
@@ -78,6 +81,7 @@ describe("readiness during a Redis outage", () => {
       const samples = await scrape(gateway.url, METRICS_TOKEN);
       assert.equal(sampleValue(samples, "tollgate_store_up", { store: "redis" }), 0);
     } finally {
+      relay.cut();
       await gateway.stop();
     }
   });
@@ -87,14 +91,15 @@ describe("readiness during a Redis outage", () => {
     const config = { ...gatewayConfig({ openai: fake.url }), store: { onOutage: "closed" } };
     const gateway = await startTollgate(config, { REDIS_URL: relay.url });
     try {
-      assert.equal((await readiness(gateway.url)).status, 200);
+      assert.equal((await untilStore(gateway.url, true)).status, 200);
       relay.cut();
-      const down = await untilStoreDown(gateway.url);
+      const down = await untilStore(gateway.url, false);
       assert.deepEqual(
         [down.status, down.ready, down.store.ok, down.store.kind],
         [503, "unavailable", false, "redis"],
       );
     } finally {
+      relay.cut();
       await gateway.stop();
     }
   });

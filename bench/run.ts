@@ -8,11 +8,11 @@ import path from "node:path";
 import { describeMachine } from "./lib/machine";
 import { measure, SCENARIOS, warmUp } from "./lib/measure";
 import { parseOptions } from "./lib/options";
-import { probeHotPath, scaleHistory, scaleTenants } from "./lib/phases";
+import { probeHotPath, profileBare, scaleHistory, scaleTenants } from "./lib/phases";
 import { stopServer } from "./lib/proc";
 import { renderReport, renderTerminal } from "./lib/report";
 import type { Results } from "./lib/results";
-import { holdStreams } from "./lib/streams";
+import { holdStreamsOnFreshServers } from "./lib/streams";
 import { ensureBuilds, ROOT, startBare, startFakeProvider, startPortkey } from "./lib/targets";
 import { asTarget, createBacking, dropBacking, startTollgate } from "./lib/tollgate";
 import { measureTtft } from "./lib/ttft";
@@ -72,14 +72,18 @@ async function main(): Promise<void> {
     );
     const targets = [fake, bare, portkey, tEmbedded, tRedis];
 
-    say(`warming up (${opts.warmupS} s per target and kind)`);
-    await warmUp(targets, opts.warmupS);
+    say(
+      `warming up: ${opts.warmupRequests} JSON and ${opts.warmupRequests / 2} streamed calls each`,
+    );
+    await warmUp(targets, opts.warmupRequests);
     say("measuring, interleaved");
     const figures = await measure(targets, SCENARIOS, plan, say);
     say("time to first token");
     const ttft = await measureTtft(targets, opts.ttftStreams, 90);
     say("round trips per request and a profile");
     const { hotPath, profile } = await probeHotPath(redis, rawDir, opts, say);
+    say("the same profile of the bare handler");
+    const bareProfile = await profileBare(providerUrl, rawDir, opts);
 
     const results: Results = {
       machine,
@@ -89,13 +93,12 @@ async function main(): Promise<void> {
       ttft,
       hotPath,
       profile,
+      bareProfile,
       streams: [],
     };
     if (opts.scale) {
-      for (const target of [tRedis, bare, portkey]) {
-        say(`holding ${opts.streams} streams open through ${target.label}`);
-        results.streams.push(await holdStreams(target, opts.streams, opts.holdMs));
-      }
+      say("open streams, each on a server started for it");
+      results.streams = await holdStreamsOnFreshServers(redis, providerUrl, rawDir, opts, say);
       say(`${opts.tenants.toLocaleString("en-US")} tenants`);
       results.tenants = await scaleTenants(tRedis, opts, plan, say);
       say("usage history");

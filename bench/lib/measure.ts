@@ -52,8 +52,12 @@ export interface Plan {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Sends each target both kinds of calls for `seconds` so that code is compiled and pools open. */
-export async function warmUp(targets: Target[], seconds: number): Promise<void> {
+/**
+ * Sends each target `requests` JSON calls and half as many streamed ones at 10 connections (at
+ * most `maxSeconds` each), so that measured runs see compiled, optimised code and open pools: a
+ * Next.js server needs a few thousand calls before its CPU per call settles (2–3× lower).
+ */
+export async function warmUp(targets: Target[], requests: number, maxSeconds = 30): Promise<void> {
   for (const target of targets) {
     for (const stream of [false, true]) {
       await runLoad({
@@ -62,7 +66,8 @@ export async function warmUp(targets: Target[], seconds: number): Promise<void> 
         bearers: target.bearers,
         body: chatBody(stream),
         connections: 10,
-        durationS: seconds,
+        durationS: maxSeconds,
+        amount: stream ? Math.ceil(requests / 2) : requests,
       });
     }
   }

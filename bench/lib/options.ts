@@ -5,7 +5,8 @@ export interface Options {
   durationS: number;
   /** Runs per target and scenario, interleaved. */
   rounds: number;
-  warmupS: number;
+  /** JSON calls each server gets before it is measured (and half as many streamed ones). */
+  warmupRequests: number;
   tenants: number;
   events: number;
   streams: number;
@@ -46,12 +47,12 @@ export function parseOptions(argv: string[]): Options {
     quick,
     durationS: value("duration") ?? (quick ? 1.5 : 4),
     rounds: Math.round(value("rounds") ?? (quick ? 1 : 2)),
-    warmupS: quick ? 1 : 3,
+    warmupRequests: quick ? 1000 : 6000,
     tenants: quick ? 1000 : 10_000,
     events: quick ? 20_000 : 1_000_000,
     streams: quick ? 500 : 5000,
     holdMs: quick ? 5000 : 10_000,
-    ttftStreams: quick ? 10 : 40,
+    ttftStreams: quick ? 10 : 30,
     scale: !flag("no-scale"),
     rebuild: flag("build"),
     out:

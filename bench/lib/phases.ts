@@ -8,7 +8,7 @@ import { stopServer } from "./proc";
 import { monotonicUs, type ProfileSummary, summariseProfile } from "./profile";
 import { startRelay } from "./relay";
 import type { HotPath, Results } from "./results";
-import { ROOT } from "./targets";
+import { ROOT, startBare, type Target } from "./targets";
 import { insertTenants } from "./tenants";
 import {
   ADMIN_DB_URL,
@@ -47,7 +47,7 @@ export async function probeHotPath(
   });
   try {
     const target = await asTarget(backing, server, "tollgate-probe", "Tollgate (probe)");
-    await warmUp([target], opts.warmupS);
+    await warmUp([target], opts.warmupRequests);
     const perRequest = {
       redis: { json: 0, stream: 0 },
       pg: { json: 0, stream: 0 },
@@ -68,12 +68,7 @@ export async function probeHotPath(
       requests += run.requests;
     }
     say("  profiling Tollgate at 50 connections");
-    const window = { fromUs: monotonicUs(), toUs: 0 };
-    for (const stream of [false, true])
-      await runLoad({ ...load(target, stream, 50), durationS: opts.durationS * 1.5 });
-    window.toUs = monotonicUs();
-    await stopServer(server);
-    const file = path.join(logDir, profileName);
+    const profile = await profileRuns(target, path.join(logDir, profileName), opts);
     return {
       hotPath: {
         requests,
@@ -81,7 +76,7 @@ export async function probeHotPath(
         postgresPerRequest: perRequest.pg,
         postgresBatchedPerRequest: perRequest.batched,
       },
-      profile: existsSync(file) ? summariseProfile(file, ROOT, window) : undefined,
+      profile,
     };
   } finally {
     await stopServer(server);
@@ -90,7 +85,43 @@ export async function probeHotPath(
   }
 }
 
-const load = (t: Tollgate, stream: boolean, connections: number) => ({
+/**
+ * Runs JSON then streamed calls at 50 connections against a server started with --cpu-prof,
+ * stops it (the profile is written at exit) and summarises the samples of those runs only.
+ */
+async function profileRuns(
+  target: Target,
+  file: string,
+  opts: Options,
+): Promise<ProfileSummary | undefined> {
+  const window = { fromUs: monotonicUs(), toUs: 0 };
+  let requests = 0;
+  for (const stream of [false, true])
+    requests += (await runLoad({ ...load(target, stream, 50), durationS: opts.durationS * 1.5 }))
+      .requests;
+  window.toUs = monotonicUs();
+  await stopServer(target.server);
+  return existsSync(file) ? { ...summariseProfile(file, ROOT, window), requests } : undefined;
+}
+
+/** The same profile of the bare Next.js handler: the framework's own share of each call. */
+export async function profileBare(
+  providerUrl: string,
+  logDir: string,
+  opts: Options,
+): Promise<ProfileSummary | undefined> {
+  const name = "bare-next.cpuprofile";
+  const args = ["--cpu-prof", `--cpu-prof-dir=${logDir}`, `--cpu-prof-name=${name}`];
+  const bare = await startBare(logDir, providerUrl, args);
+  try {
+    await warmUp([bare], opts.warmupRequests);
+    return await profileRuns(bare, path.join(logDir, name), opts);
+  } finally {
+    await stopServer(bare.server);
+  }
+}
+
+const load = (t: Target, stream: boolean, connections: number) => ({
   url: t.url,
   headers: t.headers,
   body: chatBody(stream),

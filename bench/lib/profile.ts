@@ -32,6 +32,8 @@ export interface Share {
 
 export interface ProfileSummary {
   busyMs: number;
+  /** Responses completed while the samples were taken, set by the caller: for µs per request. */
+  requests?: number;
   /** Self time grouped by where the code comes from. */
   areas: Share[];
   /** Functions by self time. */
@@ -174,11 +176,11 @@ export function summariseProfile(
   });
 
   const byKey = new Map([...info.values()].map((v) => [v.key, v]));
-  const shares = (m: Map<string, number>, keep: (key: string) => boolean) =>
+  const shares = (m: Map<string, number>, keep: (key: string) => boolean, limit = top) =>
     [...m.entries()]
       .filter(([key]) => keep(key))
       .sort((a, b) => b[1] - a[1])
-      .slice(0, top)
+      .slice(0, limit)
       .map(([key, micros]) => {
         const v = byKey.get(key);
         return {
@@ -191,7 +193,7 @@ export function summariseProfile(
   const isTollgate = (key: string) => byKey.get(key)?.area.startsWith("Tollgate") ?? false;
   return {
     busyMs: busy / 1000,
-    areas: shares(areas, () => true).map((s) => ({ ...s, name: s.name, where: "" })),
+    areas: shares(areas, () => true, areas.size).map((s) => ({ ...s, where: "" })),
     selfTop: shares(self, () => true),
     tollgateTotal: shares(total, isTollgate),
   };

@@ -25,6 +25,8 @@ export interface Results {
   ttft: TtftFigure[];
   hotPath?: HotPath;
   profile?: ProfileSummary;
+  /** The bare handler under the same load, for what the framework costs by itself. */
+  bareProfile?: ProfileSummary;
   streams: HeldStreams[];
   tenants?: { count: number; insertSeconds: number; figures: Figure[] };
   history?: History & { figures: Figure[] };

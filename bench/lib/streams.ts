@@ -1,7 +1,9 @@
 import { Agent, type ClientRequest, request } from "node:http";
+import { runLoad } from "./load";
 import { chatBody } from "./measure";
-import { cpuMs, rssMb } from "./proc";
-import type { Target } from "./targets";
+import { cpuMs, rssMb, stopServer } from "./proc";
+import { startBare, startPortkey, type Target } from "./targets";
+import { asTarget, type Backing, startTollgate } from "./tollgate";
 
 export interface HeldStreams {
   target: string;
@@ -120,4 +122,49 @@ export async function holdStreams(
     kbPerStream: ((peak - rssBefore) * 1024) / count,
     cpuMsPerStream: (cpuMs(pid) - cpuBefore) / count,
   };
+}
+
+/**
+ * The open-streams test on servers started for it (Tollgate on the Redis + Postgres backing, the
+ * bare handler, Portkey), one after another: a process that already grew its heap under earlier
+ * load would hide what the streams themselves cost. Each gets 100 calls first, so its code is
+ * loaded, as it would be in service.
+ */
+export async function holdStreamsOnFreshServers(
+  backing: Backing,
+  providerUrl: string,
+  logDir: string,
+  opts: { streams: number; holdMs: number },
+  say: (line: string) => void,
+): Promise<HeldStreams[]> {
+  const starts: Array<[string, () => Promise<Target>]> = [
+    [
+      "Tollgate (Redis + Postgres)",
+      async () => {
+        const server = await startTollgate(backing, "tollgate-streams", logDir);
+        return asTarget(backing, server, "tollgate-redis", "Tollgate (Redis + Postgres)");
+      },
+    ],
+    ["the bare handler", () => startBare(logDir, providerUrl)],
+    ["Portkey", () => startPortkey(logDir, providerUrl)],
+  ];
+  const held: HeldStreams[] = [];
+  for (const [name, start] of starts) {
+    say(`  ${opts.streams.toLocaleString("en-US")} streams through ${name}`);
+    const target = await start();
+    try {
+      await runLoad({
+        url: target.url,
+        headers: target.headers,
+        body: chatBody(true),
+        connections: 10,
+        durationS: 10,
+        amount: 100,
+      });
+      held.push(await holdStreams(target, opts.streams, opts.holdMs));
+    } finally {
+      await stopServer(target.server);
+    }
+  }
+  return held;
 }

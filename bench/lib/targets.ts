@@ -70,18 +70,23 @@ export async function startFakeProvider(logDir: string, holdMs: number): Promise
   };
 }
 
-/** The bare Next.js route handler that only forwards (bench/bare-next). */
-export async function startBare(logDir: string, providerUrl: string): Promise<Target> {
+/** The bare Next.js route handler that only forwards (bench/bare-next); `nodeArgs`: profiling. */
+export async function startBare(
+  logDir: string,
+  providerUrl: string,
+  nodeArgs: string[] = [],
+): Promise<Target> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const name = nodeArgs.length > 0 ? "bare-next-profiled" : "bare-next";
   const server = spawnServer(
     "bare Next.js",
     url,
-    [NEXT_BIN, "start", "-p", `${port}`, "-H", "127.0.0.1"],
+    [...nodeArgs, NEXT_BIN, "start", "-p", `${port}`, "-H", "127.0.0.1"],
     {
       cwd: BARE_DIR,
       env: { ...baseEnv(), BENCH_UPSTREAM_URL: providerUrl },
-      logFile: path.join(logDir, "bare-next.log"),
+      logFile: path.join(logDir, `${name}.log`),
     },
   );
   await waitUntil(server, answers(url));

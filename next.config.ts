@@ -15,7 +15,7 @@ const nextConfig: NextConfig = {
     "postgres",
     "pino",
     "gpt-tokenizer",
-    "@pydantic/genai-prices",
+    "@pydantic/genai-prices", "undici",
     "prom-client",
     "@opentelemetry/api",
     "@opentelemetry/sdk-trace-node",

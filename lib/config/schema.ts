@@ -14,6 +14,8 @@ export const providerSchema = z.strictObject({
   apiKeyEnv: z.string().optional(),
   /** Longest wait for the first byte, and between stream chunks, in milliseconds. */
   timeoutMs: z.number().int().positive().default(60_000),
+  /** Longest wait to open a connection to the provider; unset: bounded by timeoutMs. */
+  connectTimeoutMs: z.number().int().positive().optional(),
   /** Longest gap between two stream chunks; defaults to timeoutMs. */
   streamIdleTimeoutMs: z.number().int().positive().optional(),
 });

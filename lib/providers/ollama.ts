@@ -7,6 +7,8 @@ export interface OllamaAdapterConfig {
   baseURL: string;
   apiKey: string | undefined;
   timeoutMs: number;
+  /** Longest wait to open the connection; unset: bounded by timeoutMs only. */
+  connectTimeoutMs?: number;
 }
 
 /** Ollama's OpenAI-compatible API lives under `/v1`; accept a URL given either way. */
@@ -28,6 +30,7 @@ export function createOllamaAdapter(config: OllamaAdapterConfig): ProviderAdapte
     baseURL: openAIBaseURL(config.baseURL),
     apiKey: config.apiKey,
     timeoutMs: config.timeoutMs,
+    connectTimeoutMs: config.connectTimeoutMs,
     flavor: "ollama",
   });
 }

@@ -23,6 +23,8 @@ export interface OpenAIAdapterConfig {
   baseURL: string;
   apiKey: string | undefined;
   timeoutMs: number;
+  /** Longest wait to open the connection; unset: bounded by timeoutMs only. */
+  connectTimeoutMs?: number;
   flavor?: OpenAIFlavor;
 }
 
@@ -98,7 +100,7 @@ export function createOpenAIAdapter(config: OpenAIAdapterConfig): ProviderAdapte
     // The gateway owns retries and fallback; a hidden SDK retry would double-bill and delay it.
     maxRetries: 0,
     timeout: config.timeoutMs,
-    fetch: tolerantFetch(config.id),
+    fetch: tolerantFetch(config.id, config.connectTimeoutMs),
   });
 
   return {

@@ -28,6 +28,7 @@ export function createAdapters(providers: Iterable<ProviderConfig>): Map<string,
       baseURL: (p.baseURL ?? DEFAULT_BASE_URL[p.type]).replace(/\/+$/, ""),
       apiKey: p.apiKeyEnv ? process.env[p.apiKeyEnv] : undefined,
       timeoutMs: p.timeoutMs,
+      connectTimeoutMs: p.connectTimeoutMs,
     };
     switch (p.type) {
       case "openai":

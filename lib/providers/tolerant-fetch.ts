@@ -1,16 +1,25 @@
+import { Agent } from "undici";
 import { logger } from "@/lib/log";
 
 const encoder = new TextEncoder();
 
 /**
- * A fetch for the provider SDKs that drops malformed events from server-sent event streams: the
- * SDKs parse every `data:` line as JSON and abort the whole stream on one bad line, while a
- * gateway should log it and go on. Events pass through unchanged otherwise; other responses are
- * untouched.
+ * The fetch the provider SDKs use. It bounds opening a connection by the provider's
+ * `connectTimeoutMs`, and drops malformed events from server-sent event streams: the SDKs parse
+ * every `data:` line as JSON and abort the whole stream on one bad line, while a gateway should
+ * log it and go on. Events pass through unchanged otherwise; other responses are untouched.
  */
-export function tolerantFetch(providerId: string): typeof fetch {
+export function tolerantFetch(providerId: string, connectTimeoutMs?: number): typeof fetch {
+  // Node's fetch is undici 6; an Agent of the same major sets how long opening a connection may
+  // take, apart from the SDK's timeout for the whole first byte.
+  const dispatcher = connectTimeoutMs
+    ? new Agent({ connect: { timeout: connectTimeoutMs } })
+    : undefined;
   return async (input, init) => {
-    const response = await fetch(input, init);
+    const response = await fetch(
+      input,
+      dispatcher ? ({ ...init, dispatcher } as RequestInit) : init,
+    );
     const type = response.headers.get("content-type") ?? "";
     if (!response.body || !type.includes("text/event-stream")) return response;
     return new Response(response.body.pipeThrough(dropMalformedEvents(providerId)), {

@@ -19,6 +19,8 @@ export interface AnthropicAdapterConfig {
   baseURL: string;
   apiKey: string | undefined;
   timeoutMs: number;
+  /** Longest wait to open the connection; unset: bounded by timeoutMs only. */
+  connectTimeoutMs?: number;
 }
 
 /** Creates a ProviderAdapter that serves OpenAI chat requests through Anthropic's Messages API. */
@@ -34,7 +36,7 @@ export function createAnthropicAdapter(config: AnthropicAdapterConfig): Provider
           timeout: config.timeoutMs,
           // The gateway owns retries and fallback; SDK retries would hide attempts from it.
           maxRetries: 0,
-          fetch: tolerantFetch(config.id),
+          fetch: tolerantFetch(config.id, config.connectTimeoutMs),
         });
 
   const requireClient = (): Anthropic => {

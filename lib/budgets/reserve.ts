@@ -114,5 +114,6 @@ function budgetExceeded(
     `${whose} monthly budget of ${formatUsd(cap)} is used up: ${formatUsd(spent)} spent or reserved this month, and this request may cost up to ${formatUsd(needed)}. The budget resets on ${reset} (UTC). Upgrade the tier at /dashboard/billing, ask for a higher cap, or use a cheaper model.`,
   );
   error.headers = { "x-should-retry": "false" };
-  return error;
+  // Which counter refused, for the refusal metric once the whole chain has been tried.
+  return Object.assign(error, { scope: counter.scope });
 }

@@ -2,6 +2,7 @@ import { promptTokenBound } from "@/lib/budgets/cost-bound";
 import { reserveBudget } from "@/lib/budgets/reserve";
 import type { ResolvedModel } from "@/lib/config/load";
 import { GatewayError } from "@/lib/errors";
+import { observeRefusal } from "@/lib/observability/observe";
 import { UpstreamError } from "@/lib/providers/types";
 import { classifyFailure } from "@/lib/routing/classify";
 import { recordFailure, recordSuccess } from "@/lib/routing/health";
@@ -45,6 +46,7 @@ export async function runWithFallback<T>(
     for (let retry = 0; ; retry++) {
       ctx.attempts++;
       ctx.lastTried = model;
+      ctx.current = attempt;
       try {
         const value = await call(attempt);
         if (ctx.attempts > 1) void recordSuccess(ctx.runtime.store, model.id).catch(() => {});
@@ -84,7 +86,14 @@ export async function runWithFallback<T>(
   }
 
   if (lastError) throw lastError;
-  if (budgetRefusal) throw budgetRefusal;
+  if (budgetRefusal) {
+    // Counted here, not at each model's refusal: a cheaper model of the chain may still serve.
+    observeRefusal(
+      "budget",
+      (budgetRefusal as GatewayError & { scope?: string }).scope ?? "tenant",
+    );
+    throw budgetRefusal;
+  }
   if (tooLong > 0) {
     throw new GatewayError(
       "context_length_exceeded",

@@ -6,6 +6,7 @@ import { isDraining, trackCall } from "@/lib/lifecycle";
 import { settleTokens } from "@/lib/limits/ratelimit";
 import { logger } from "@/lib/log";
 import { observeRejection } from "@/lib/observability/observe";
+import { withUpstreamSpan } from "@/lib/observability/upstream";
 import { getRuntime } from "@/lib/runtime";
 import { estimateCompletionUsage } from "@/lib/tokens/count";
 import { admitCurrent } from "./admit";
@@ -17,6 +18,7 @@ import {
   routingHeaders,
   settleCall,
   toGatewayError,
+  upstreamCall,
 } from "./context";
 import { openStream, streamResponse } from "./stream";
 
@@ -31,8 +33,10 @@ export async function handleChatCompletion(request: Request): Promise<Response> 
   if (isDraining()) return shuttingDown(requestId);
   const log = logger.child({ requestId });
   const headers: Record<string, string> = { "x-request-id": requestId };
-  const release = trackCall();
   let ctx: CallContext | undefined;
+  // At the shutdown deadline the call's provider request is aborted: it then settles for what
+  // the client received instead of being lost with the process.
+  const release = trackCall(() => ctx?.current?.upstream.abort());
   let streaming = false;
   try {
     const runtime = await getRuntime();
@@ -73,10 +77,23 @@ export async function handleChatCompletion(request: Request): Promise<Response> 
     }
 
     const { value: result, attempt } = await runWithFallback(call, (a) =>
-      a.adapter.complete(a.request, {
-        upstreamModel: a.model.upstreamModel,
-        signal: a.upstream.signal,
-        maxOutputTokens: a.model.maxOutputTokens,
+      withUpstreamSpan(upstreamCall(call, a, false), async (span) => {
+        const answer = await a.adapter.complete(a.request, {
+          upstreamModel: a.model.upstreamModel,
+          signal: a.upstream.signal,
+          maxOutputTokens: a.model.maxOutputTokens,
+        });
+        const u = answer.usage;
+        span.end({
+          outcome: "ok",
+          status: 200,
+          responseModel: answer.body.model,
+          responseId: answer.body.id,
+          finishReasons: answer.body.choices.map((c) => c.finish_reason),
+          inputTokens: u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens,
+          outputTokens: u.outputTokens,
+        });
+        return answer;
       }),
     );
     const reported =

@@ -6,6 +6,7 @@ import type { KeyPrincipal } from "@/lib/keys/verify";
 import type { Admission } from "@/lib/limits/ratelimit";
 import type { Logger } from "@/lib/log";
 import { observeCall } from "@/lib/observability/observe";
+import type { UpstreamCall } from "@/lib/observability/upstream";
 import { costNanoUsd } from "@/lib/pricing/cost";
 import {
   type ChatRequest,
@@ -43,6 +44,8 @@ export interface CallContext {
   fallbacks: string[];
   /** The model of the latest provider call, for the record of a call that failed. */
   lastTried?: ResolvedModel;
+  /** The attempt under way: what a shutdown at its deadline aborts. */
+  current?: Attempt;
 }
 
 /** One model's try at answering: its budget hold and its own abort switch. */
@@ -184,6 +187,23 @@ export function recordFailedCall(ctx: CallContext, status: number): void {
     { ...event, tier: ctx.principal.tier, attempts: ctx.attempts, fallbacks: ctx.fallbacks },
     "chat completion",
   );
+}
+
+/** How an attempt's provider call is described to its trace span and metrics. */
+export function upstreamCall(ctx: CallContext, attempt: Attempt, streamed: boolean): UpstreamCall {
+  const provider = ctx.runtime.config.providers.get(attempt.model.providerId);
+  return {
+    providerId: attempt.model.providerId,
+    providerKind: provider?.type ?? "openai",
+    baseURL: provider?.baseURL,
+    modelId: attempt.model.id,
+    upstreamModel: attempt.model.upstreamModel,
+    attempt: ctx.attempts,
+    streamed,
+    requestId: ctx.requestId,
+    maxTokens: attempt.request.max_completion_tokens ?? attempt.request.max_tokens ?? undefined,
+    temperature: attempt.request.temperature ?? undefined,
+  };
 }
 
 /** Headers that say which model answered and how it was reached. */

@@ -1,7 +1,14 @@
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
+import { startUpstreamSpan, type UpstreamSpan } from "@/lib/observability/upstream";
 import { type NormalizedUsage, type StreamEvent, UpstreamError } from "@/lib/providers/types";
 import { countTextTokens, estimatePromptTokens } from "@/lib/tokens/count";
-import { type Attempt, type CallContext, settleCall, toGatewayError } from "./context";
+import {
+  type Attempt,
+  type CallContext,
+  settleCall,
+  toGatewayError,
+  upstreamCall,
+} from "./context";
 
 const encoder = new TextEncoder();
 const sse = (data: unknown) => encoder.encode(`data: ${JSON.stringify(data)}\n\n`);
@@ -16,6 +23,8 @@ export interface OpenedStream {
   ended: boolean;
   usage: NormalizedUsage | null;
   finalUsage: boolean;
+  /** The provider call's trace span, ended when the stream settles. */
+  span: UpstreamSpan;
 }
 
 /** Content the client would see: text, a refusal, a tool call or a finish reason. */
@@ -42,12 +51,14 @@ export async function openStream(ctx: CallContext, attempt: Attempt): Promise<Op
       maxOutputTokens: attempt.model.maxOutputTokens,
     })
     [Symbol.asyncIterator]();
+  const span = startUpstreamSpan(upstreamCall(ctx, attempt, true));
   const opened: OpenedStream = {
     events,
     buffered: [],
     ended: false,
     usage: null,
     finalUsage: false,
+    span,
   };
   const provider = ctx.runtime.config.providers.get(attempt.model.providerId);
   const timeoutMs = provider?.timeoutMs ?? 60_000;
@@ -59,10 +70,19 @@ export async function openStream(ctx: CallContext, attempt: Attempt): Promise<Op
         return opened;
       }
       opened.buffered.push(chunk);
-      if (hasContent(chunk)) return opened;
+      if (hasContent(chunk)) {
+        span.firstChunk();
+        return opened;
+      }
     }
   } catch (err) {
     void events.return?.();
+    const failure = err as { status?: number; code?: string | null };
+    span.end({
+      outcome: "error",
+      status: failure.status ?? 0,
+      errorType: failure.code ?? undefined,
+    });
     throw err;
   }
 }
@@ -152,7 +172,15 @@ export function streamResponse(
   const finish = (outcome: "ok" | "incomplete" | "client_disconnected") => {
     if (settled) return;
     settled = true;
-    settleCall(ctx, attempt, { ...charged(), status: 200, outcome, streamed: true, firstTokenMs });
+    const bill = charged();
+    const u = bill.usage;
+    opened.span.end({
+      outcome,
+      status: 200,
+      inputTokens: u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens,
+      outputTokens: u.outputTokens,
+    });
+    settleCall(ctx, attempt, { ...bill, status: 200, outcome, streamed: true, firstTokenMs });
     ctx.release();
   };
   const usageChunk = (): ChatCompletionChunk => {

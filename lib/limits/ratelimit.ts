@@ -2,6 +2,7 @@ import { Ratelimit } from "@upstash/ratelimit";
 import type { Redis } from "@upstash/redis";
 import { GatewayError } from "@/lib/errors";
 import type { KeyPrincipal } from "@/lib/keys/verify";
+import { observeRefusal } from "@/lib/observability/observe";
 import { type Store, withStore } from "@/lib/store";
 import { formatDuration, type LimitState, rateLimitHeaders } from "./headers";
 import { countTokens, type TokenCounter } from "./token-window";
@@ -95,6 +96,7 @@ export async function admit(
   const { requests, tokens } = plan(principal, tier);
   const tooBig = tokens.find((c) => estimatedTokens > c.limit);
   if (tooBig) {
+    observeRefusal("rate_limit", `${tooBig.scope}_tokens`);
     throw new GatewayError(
       "rate_limit_exceeded",
       `This request needs about ${n(estimatedTokens)} tokens (prompt plus output allowance), more than the ${tooBig.scope}'s limit of ${n(tooBig.limit)} tokens per minute, so it can never be admitted. Lower max_tokens or shorten the prompt.`,
@@ -151,6 +153,7 @@ export async function admit(
       refusedAt < 2
         ? states[refusedAt]
         : states.slice(2).sort((a, b) => a.remaining - b.remaining)[0];
+    observeRefusal("rate_limit", `${(state as LimitState).scope}_${(state as LimitState).kind}`);
     throw refusal(state as LimitState, estimatedTokens, states);
   });
 }

@@ -3,13 +3,14 @@
 // Starts a fake provider, a bare Next.js forwarding handler, Portkey's gateway and Tollgate (on the
 // embedded defaults and on Redis + Postgres), measures them interleaved, then the scale figures,
 // and writes bench/results/latest.md. `npm run bench -- --help` lists the options.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { HEAP_CAP_MB, measureHeapCap } from "./lib/heap-cap";
 import { describeMachine } from "./lib/machine";
 import { measure, SCENARIOS, warmUp } from "./lib/measure";
 import { parseOptions } from "./lib/options";
 import { probeHotPath, profileBare, scaleHistory, scaleTenants } from "./lib/phases";
-import { stopServer } from "./lib/proc";
+import { machineBusyMs, ownCpuMs, stopServer } from "./lib/proc";
 import { renderReport, renderTerminal } from "./lib/report";
 import type { Results } from "./lib/results";
 import { holdStreamsOnFreshServers } from "./lib/streams";
@@ -22,10 +23,15 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const started = performance.now();
+  // Logs, profiles and raw figures of this run only.
   const rawDir = path.join(ROOT, "bench/results/raw");
+  rmSync(rawDir, { recursive: true, force: true });
   mkdirSync(rawDir, { recursive: true });
   ensureBuilds(opts.rebuild, say);
   const machine = await describeMachine();
+  // What other processes use while this runs: the figures are only as quiet as the machine.
+  const busyAtStart = machineBusyMs();
+  const ownAtStart = ownCpuMs();
   const plan = { rounds: opts.rounds, durationS: opts.durationS, settleMs: 400 };
 
   // Undone in reverse order, also on Ctrl-C: servers stopped, database dropped, Redis keys gone.
@@ -80,6 +86,8 @@ async function main(): Promise<void> {
     const figures = await measure(targets, SCENARIOS, plan, say);
     say("time to first token");
     const ttft = await measureTtft(targets, opts.ttftStreams, 90);
+    say(`the same Tollgate with its heap capped at ${HEAP_CAP_MB} MB`);
+    const heapCap = await measureHeapCap(redis, tRedis, rawDir, opts.warmupRequests, plan, say);
     say("round trips per request and a profile");
     const { hotPath, profile } = await probeHotPath(redis, rawDir, opts, say);
     say("the same profile of the bare handler");
@@ -87,11 +95,18 @@ async function main(): Promise<void> {
 
     const results: Results = {
       machine,
-      plan: { quick: opts.quick, rounds: opts.rounds, durationS: opts.durationS, elapsedS: 0 },
+      plan: {
+        quick: opts.quick,
+        rounds: opts.rounds,
+        durationS: opts.durationS,
+        elapsedS: 0,
+        otherLoadPercent: 0,
+      },
       labels: Object.fromEntries(targets.map((t) => [t.id, t.label])),
       figures,
       ttft,
       hotPath,
+      heapCap,
       profile,
       bareProfile,
       streams: [],
@@ -110,6 +125,11 @@ async function main(): Promise<void> {
         `Tollgate (Redis + Postgres), tenant with ${n(opts.events)} events`;
     }
     results.plan.elapsedS = (performance.now() - started) / 1000;
+    const others = machineBusyMs() - busyAtStart - (ownCpuMs() - ownAtStart);
+    results.plan.otherLoadPercent =
+      (100 * Math.max(0, others)) / (results.plan.elapsedS * 1000 * machine.cpus);
+    results.labels["tollgate-redis-capped"] =
+      `Tollgate (Redis + Postgres), heap capped at ${HEAP_CAP_MB} MB`;
 
     const notesFile = path.join(ROOT, "bench/notes.md");
     const notes = existsSync(notesFile) ? readFileSync(notesFile, "utf8") : "";

@@ -76,6 +76,8 @@ interface ProcStat {
   pid: number;
   ppid: number;
   cpuTicks: number;
+  /** CPU of exited children the process has waited for. */
+  reapedTicks: number;
   rssKb: number;
 }
 
@@ -85,7 +87,13 @@ function readStat(pid: number): ProcStat | null {
     // The command name (field 2) may hold spaces; the fields after its closing paren are fixed.
     const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
     const num = (i: number) => Number(fields[i - 3]);
-    return { pid, ppid: num(4), cpuTicks: num(14) + num(15), rssKb: num(24) * PAGE_KB };
+    return {
+      pid,
+      ppid: num(4),
+      cpuTicks: num(14) + num(15),
+      reapedTicks: num(16) + num(17),
+      rssKb: num(24) * PAGE_KB,
+    };
   } catch {
     return null;
   }
@@ -135,4 +143,18 @@ export function sampleRss(pid: number, everyMs = 100): () => number {
     clearInterval(timer);
     return Math.max(peak, rssMb(pid));
   };
+}
+
+/** CPU time the whole machine has been busy (every core, idle and I/O wait left out), in ms. */
+export function machineBusyMs(): number {
+  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]?.trim().split(/\s+/) ?? [];
+  // cpu user nice system idle iowait irq softirq steal …
+  const busy = [1, 2, 3, 6, 7, 8].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0);
+  return (busy * 1000) / CLK_TCK;
+}
+
+/** CPU of this process and everything it started, alive or exited, in ms. */
+export function ownCpuMs(): number {
+  const stats = tree(process.pid);
+  return (stats.reduce((sum, s) => sum + s.cpuTicks + s.reapedTicks, 0) * 1000) / CLK_TCK;
 }

@@ -116,7 +116,7 @@ export function renderReport(r: Results, notes: string): string {
   const lines = [
     "# Tollgate benchmark",
     "",
-    `Written by \`npm run bench\`${r.plan.quick ? " --quick" : ""} on ${m.date}, commit ${m.commit}, in ${Math.round(r.plan.elapsedS)} s. Do not edit: run it again. The analysis at the end is kept by hand in \`bench/notes.md\`.`,
+    `Written by \`npm run bench\`${r.plan.quick ? " --quick" : ""} on ${m.date}, commit ${m.commit}, in ${Math.round(r.plan.elapsedS)} s, while other processes used ${r.plan.otherLoadPercent.toFixed(0)}% of the machine's CPU. Do not edit: run it again. The analysis at the end is kept by hand in \`bench/notes.md\`.`,
     "",
     "## Machine",
     "",
@@ -148,6 +148,16 @@ export function renderReport(r: Results, notes: string): string {
     markdown(ttftTable(r)),
     "",
   );
+  if (r.heapCap) {
+    lines.push(
+      "### Memory",
+      "",
+      "The same Tollgate started again with `--max-old-space-size` set, measured interleaved with the default at 50 connections: what fills the default heap is garbage V8 has no reason to collect yet, not live data.",
+      "",
+    );
+    for (const s of SCENARIOS.filter((s) => r.heapCap?.some((f) => f.scenario === s.id)))
+      lines.push(`**${s.label}**`, "", markdown(scenarioTable(r, s.id, r.heapCap)), "");
+  }
   if (r.hotPath) {
     const h = r.hotPath;
     lines.push(

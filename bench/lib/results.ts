@@ -18,12 +18,21 @@ export interface HotPath {
 /** Everything one `npm run bench` measured, as the report is written from it. */
 export interface Results {
   machine: Machine;
-  plan: { quick: boolean; rounds: number; durationS: number; elapsedS: number };
+  plan: {
+    quick: boolean;
+    rounds: number;
+    durationS: number;
+    elapsedS: number;
+    /** Share of the machine's CPU used by processes other than the benchmark's while it ran. */
+    otherLoadPercent: number;
+  };
   /** Target id → label, in the order of the table. */
   labels: Record<string, string>;
   figures: Figure[];
   ttft: TtftFigure[];
   hotPath?: HotPath;
+  /** Tollgate (Redis + Postgres) with and without a capped old generation, at 50 connections. */
+  heapCap?: Figure[];
   profile?: ProfileSummary;
   /** The bare handler under the same load, for what the framework costs by itself. */
   bareProfile?: ProfileSummary;

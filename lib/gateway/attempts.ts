@@ -85,7 +85,7 @@ export async function runWithFallback<T>(
     if (performance.now() >= deadline) break;
   }
 
-  if (lastError) throw lastError;
+  // A budget refusal is what the client can act on, even when a free model after it also failed.
   if (budgetRefusal) {
     // Counted here, not at each model's refusal: a cheaper model of the chain may still serve.
     observeRefusal(
@@ -94,6 +94,7 @@ export async function runWithFallback<T>(
     );
     throw budgetRefusal;
   }
+  if (lastError) throw lastError;
   if (tooLong > 0) {
     throw new GatewayError(
       "context_length_exceeded",

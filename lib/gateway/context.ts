@@ -224,6 +224,19 @@ export function toGatewayError(err: unknown): GatewayError {
   if (err instanceof UnsupportedFeatureError) {
     return new GatewayError("unsupported_parameter", err.message, { param: err.param });
   }
+  if (err instanceof UpstreamError && (err.status === 401 || err.status === 403)) {
+    // The provider refused Tollgate's own credentials: a 401 would tell the client its Tollgate
+    // key is wrong, so it is a bad gateway, for the operator to fix.
+    return new GatewayError(
+      "upstream_error",
+      `${err.message} (the provider refused the gateway's credentials; the operator must check its API key)`,
+      {
+        status: 502,
+        type: "api_error",
+        upstreamCode: "upstream_unauthorized",
+      },
+    );
+  }
   if (err instanceof UpstreamError) {
     const code =
       err.code === "upstream_timeout" || err.code === "upstream_unreachable"

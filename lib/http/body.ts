@@ -29,11 +29,33 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   }
   const text = Buffer.concat(parts).toString("utf8");
   if (text.trim() === "") throw invalidJson("the body is empty");
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     throw invalidJson((err as Error).message);
   }
+  if (nestedDeeperThan(value, MAX_DEPTH)) {
+    throw invalidJson(`it nests more than ${MAX_DEPTH} levels deep`);
+  }
+  return value;
+}
+
+/**
+ * No real request nests this deep; a body that does would overflow the stack of whatever walks
+ * it later (the provider SDK serialising it), which must not pass for a provider failure.
+ */
+const MAX_DEPTH = 64;
+
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: value, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop() as { node: unknown; depth: number };
+    if (typeof node !== "object" || node === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(node)) stack.push({ node: child, depth: depth + 1 });
+  }
+  return false;
 }
 
 function invalidJson(detail: string): GatewayError {

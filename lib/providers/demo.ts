@@ -1,3 +1,4 @@
+import { decode, encode } from "gpt-tokenizer";
 import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/completions";
 import { countTextTokens, estimatePromptTokens } from "@/lib/tokens/count";
 import type { ChatRequest, NormalizedUsage, ProviderAdapter, StreamEvent } from "./types";
@@ -9,7 +10,7 @@ import type { ChatRequest, NormalizedUsage, ProviderAdapter, StreamEvent } from 
 export function createDemoAdapter(): ProviderAdapter {
   return {
     async complete(request, options) {
-      const text = demoAnswer(request);
+      const { text, finish } = demoAnswer(request);
       const usage = demoUsage(request, text);
       const body: ChatCompletion = {
         id: `chatcmpl-demo-${Date.now().toString(36)}`,
@@ -20,7 +21,7 @@ export function createDemoAdapter(): ProviderAdapter {
           {
             index: 0,
             message: { role: "assistant", content: text, refusal: null },
-            finish_reason: "stop",
+            finish_reason: finish,
             logprobs: null,
           },
         ],
@@ -34,7 +35,7 @@ export function createDemoAdapter(): ProviderAdapter {
     },
 
     async *stream(request, options): AsyncIterable<StreamEvent> {
-      const text = demoAnswer(request);
+      const { text, finish } = demoAnswer(request);
       const id = `chatcmpl-demo-${Date.now().toString(36)}`;
       const created = Math.floor(Date.now() / 1000);
       const chunk = (
@@ -55,13 +56,14 @@ export function createDemoAdapter(): ProviderAdapter {
         if (options.signal.aborted) return;
         yield chunk({ content: word });
       }
-      yield chunk({}, "stop");
+      yield chunk({}, finish);
       yield { type: "usage", usage: demoUsage(request, text), final: true };
     },
   };
 }
 
-function demoAnswer(request: ChatRequest): string {
+/** The demo's answer, cut to the request's output limit like a real model's (finish "length"). */
+function demoAnswer(request: ChatRequest): { text: string; finish: "stop" | "length" } {
   const lastUser = [...request.messages].reverse().find((m) => m.role === "user");
   const said =
     typeof lastUser?.content === "string"
@@ -70,7 +72,11 @@ function demoAnswer(request: ChatRequest): string {
           .map((part) => (part.type === "text" ? part.text : `[${part.type}]`))
           .join(" ");
   const quoted = said.length > 200 ? `${said.slice(0, 200)}…` : said;
-  return `This answer comes from Tollgate's built-in demo provider, not a real model. You said: "${quoted}". Configure an OpenAI, Anthropic or Ollama provider in tollgate.config.yaml for real answers.`;
+  const full = `This answer comes from Tollgate's built-in demo provider, not a real model. You said: "${quoted}". Configure an OpenAI, Anthropic or Ollama provider in tollgate.config.yaml for real answers.`;
+  const limit = request.max_completion_tokens ?? request.max_tokens;
+  const tokens = encode(full);
+  if (!limit || tokens.length <= limit) return { text: full, finish: "stop" };
+  return { text: decode(tokens.slice(0, limit)), finish: "length" };
 }
 
 function demoUsage(request: ChatRequest, text: string): NormalizedUsage {

@@ -4,7 +4,7 @@ import { createAnthropicAdapter } from "./anthropic";
 import { createDemoAdapter } from "./demo";
 import { createOllamaAdapter } from "./ollama";
 import { createOpenAIAdapter } from "./openai";
-import type { ProviderAdapter } from "./types";
+import { type ProviderAdapter, UpstreamError } from "./types";
 
 const DEFAULT_BASE_URL: Record<ProviderConfig["type"], string> = {
   openai: "https://api.openai.com/v1",
@@ -20,8 +20,10 @@ export function createAdapters(providers: Iterable<ProviderConfig>): Map<string,
     if (p.apiKeyEnv && !process.env[p.apiKeyEnv]) {
       logger.warn(
         { provider: p.id, env: p.apiKeyEnv },
-        `provider "${p.id}" has no key: set ${p.apiKeyEnv}; calls to its models will fail until then`,
+        `provider "${p.id}" has no key: set ${p.apiKeyEnv}; its models fall back or fail until then`,
       );
+      adapters.set(p.id, missingKey(p.id, p.apiKeyEnv));
+      continue;
     }
     const settings = {
       id: p.id,
@@ -46,4 +48,28 @@ export function createAdapters(providers: Iterable<ProviderConfig>): Map<string,
     }
   }
   return adapters;
+}
+
+/**
+ * A provider whose key variable is unset: every call fails before leaving the gateway (so the
+ * provider never sees an empty or placeholder key) as a provider failure, which falls back.
+ */
+function missingKey(providerId: string, env: string): ProviderAdapter {
+  const fail = () =>
+    new UpstreamError({
+      status: 502,
+      providerId,
+      type: "api_error",
+      code: "provider_misconfigured",
+      message: `Upstream provider "${providerId}" has no API key: the operator must set ${env}.`,
+    });
+  return {
+    complete: async () => {
+      throw fail();
+    },
+    // biome-ignore lint/correctness/useYield: this stream fails before its first event.
+    async *stream() {
+      throw fail();
+    },
+  };
 }

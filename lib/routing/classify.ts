@@ -4,7 +4,8 @@ import { isAbort } from "@/lib/providers/upstream-errors";
 /**
  * What to do after an attempt failed:
  * - "retry": the same model may succeed again soon (429, 5xx, connection errors);
- * - "next": go to the next model at once (timeouts, context overflow, retries used up);
+ * - "next": go to the next model at once (timeouts, context overflow, the provider refusing the
+ *   gateway's key, retries used up);
  * - "fatal": answer the client now (other 4xx, an unsupported parameter, the client went away).
  */
 export type FailureAction = "retry" | "next" | "fatal";
@@ -30,5 +31,7 @@ export function classifyFailure(err: unknown): FailureAction {
   if (err.code === "upstream_timeout") return "next";
   if (isContextOverflow(err)) return "next";
   if (err.status === 429 || err.status >= 500) return "retry";
+  // The provider refused the gateway's own credentials: another provider may still answer.
+  if (err.status === 401 || err.status === 403) return "next";
   return "fatal";
 }

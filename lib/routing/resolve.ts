@@ -13,7 +13,8 @@ export function tierModels(config: GatewayConfig, tierId: string): ResolvedModel
 
 /**
  * The models that may answer a request, in the order to try them: the one asked for, then its
- * chain (the tier's `fallbacks` entry for it, else the rest of the tier's list). Each model once.
+ * chain (the tier's `fallbacks` entry for it, else the rest of the tier's list but the demo
+ * models). Each model once.
  * 404 for a model the config does not have; 403 for one outside the tier, unless the tier says to
  * serve such requests from its own chain.
  */
@@ -40,11 +41,20 @@ export function modelChain(
       { param: "model" },
     );
   }
-  return unique(config, [requested, ...fallbacksOf(tier, requested)]);
+  return unique(config, [requested, ...fallbacksOf(config, tier, requested)]);
 }
 
-function fallbacksOf(tier: ResolvedTier, model: string): string[] {
-  return tier.fallbacks[model] ?? tier.models.filter((m) => m !== model);
+/**
+ * A model's chain: its `fallbacks` entry, else the tier's other models. The built-in demo provider
+ * is left out of the implicit chain: a real model's outage must not be answered with canned text.
+ */
+function fallbacksOf(config: GatewayConfig, tier: ResolvedTier, model: string): string[] {
+  const explicit = tier.fallbacks[model];
+  if (explicit) return explicit;
+  return tier.models.filter((m) => {
+    const providerId = config.models.get(m)?.providerId ?? "";
+    return m !== model && config.providers.get(providerId)?.type !== "demo";
+  });
 }
 
 function unique(config: GatewayConfig, ids: string[]): ResolvedModel[] {

@@ -90,7 +90,14 @@ export function createTcpRequester(url: string): TcpRequester {
 
   return {
     isReady: () => ready,
-    close: () => client.quit().then(() => undefined),
+    // A client that never connected (Redis down) would wait forever to quit: drop it instead.
+    close: async () => {
+      if (!ready) {
+        client.destroy();
+        return;
+      }
+      await Promise.race([client.quit(), new Promise((resolve) => setTimeout(resolve, 2000))]);
+    },
     async request<TResult>(req: UpstashRequest): Promise<UpstashResponse<TResult>> {
       const kind = req.path?.[0];
       const commands = req.body as Command[] | Command;

@@ -28,6 +28,18 @@ const CASES: Array<{
     },
   },
   {
+    name: "JSON nested deeper than any real request",
+    body: `{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"metadata":${"[".repeat(100)}1${"]".repeat(100)}}`,
+    status: 400,
+    error: {
+      type: "invalid_request_error",
+      code: "invalid_json",
+      param: null,
+      message:
+        "We could not parse the JSON body of your request (it nests more than 64 levels deep). Send a JSON object with Content-Type: application/json.",
+    },
+  },
+  {
     name: "a JSON array instead of an object",
     body: "[]",
     status: 400,

@@ -85,6 +85,9 @@ export async function startTollgate(
         TOLLGATE_ADMIN_TOKEN: adminToken,
         TOLLGATE_DEMO: "off",
         NEXT_MANUAL_SIG_HANDLE: "true",
+        // The test configs name these variables for the provider keys; a test may pass its own.
+        TEST_OPENAI_KEY: "sk-test-openai",
+        TEST_ANTHROPIC_KEY: "sk-ant-test",
         LOG_LEVEL: "debug",
         ...dbEnv,
         ...env,

@@ -181,6 +181,17 @@ describe("fallback along the model chain", () => {
       },
     },
     { name: "a connection error", model: "gone" },
+    {
+      name: "the provider refusing the gateway's own key (401)",
+      model: "gpt-4o",
+      primary: {
+        kind: "error",
+        status: 401,
+        message: "Incorrect API key provided",
+        type: "invalid_request_error",
+        code: "invalid_api_key",
+      },
+    },
   ];
 
   for (const trigger of triggers) {
@@ -207,12 +218,12 @@ describe("fallback along the model chain", () => {
       byModel: Array<{ model: string; spendNanoUsd: number; requests: number }>;
     };
     const mini = doc.byModel.find((m) => m.model === "gpt-4o-mini");
-    // 12 calls, each 10 prompt tokens at $0.15 and 4 completion tokens at $0.60 per million.
+    // 14 calls, each 10 prompt tokens at $0.15 and 4 completion tokens at $0.60 per million.
     assert.deepEqual(mini, {
       model: "gpt-4o-mini",
-      spendUsd: 0.0000468,
-      spendNanoUsd: 12 * (1500 + 2400),
-      requests: 12,
+      spendUsd: 0.0000546,
+      spendNanoUsd: 14 * (1500 + 2400),
+      requests: 14,
     });
     void tenantId;
   });

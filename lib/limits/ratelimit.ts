@@ -97,10 +97,15 @@ export async function admit(
   const tooBig = tokens.find((c) => estimatedTokens > c.limit);
   if (tooBig) {
     observeRefusal("rate_limit", `${tooBig.scope}_tokens`);
-    throw new GatewayError(
+    const whose =
+      tooBig.scope === "key" && principal.keyTokensPerMinute !== null ? "key's" : "tier's";
+    const error = new GatewayError(
       "rate_limit_exceeded",
-      `This request needs about ${n(estimatedTokens)} tokens (prompt plus output allowance), more than the ${tooBig.scope}'s limit of ${n(tooBig.limit)} tokens per minute, so it can never be admitted. Lower max_tokens or shorten the prompt.`,
+      `This request needs about ${n(estimatedTokens)} tokens (prompt plus output allowance), more than the ${whose} limit of ${n(tooBig.limit)} tokens per minute, so it can never be admitted. Lower max_tokens or shorten the prompt.`,
     );
+    // Waiting does not help: clients that retry 429s (the openai SDK does) should not.
+    error.headers = { "x-should-retry": "false" };
+    throw error;
   }
   return withStore(store, async (redis) => {
     const [keyRequest, tenantRequest] = requests;

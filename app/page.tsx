@@ -9,6 +9,20 @@ export default function Home() {
         usage and exact cost. Point the official <code className="font-mono">openai</code> client at{" "}
         <code className="font-mono">/v1</code> of this server with a Tollgate key.
       </p>
+      <div className="mt-6 flex gap-3">
+        <a
+          href="/signup"
+          className="rounded-md bg-zinc-900 px-4 py-2 text-sm font-medium text-white hover:bg-zinc-700"
+        >
+          Create a workspace
+        </a>
+        <a
+          href="/signin"
+          className="rounded-md border border-zinc-300 px-4 py-2 text-sm font-medium hover:bg-zinc-100"
+        >
+          Sign in
+        </a>
+      </div>
       <h2 className="mt-10 text-lg font-medium">API</h2>
       <div className="mt-3">
         <EndpointList />

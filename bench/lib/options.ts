@@ -22,7 +22,7 @@ export interface Options {
 const HELP = `npm run bench [-- options]
 
   --quick          CI-sized: 1.5 s runs, one round, 1,000 tenants, 20,000 events, 500 streams
-  --duration=S     seconds per measured run (default 4)
+  --duration=S     seconds per measured run (default 3.5)
   --rounds=N       interleaved runs per target and scenario (default 2)
   --no-scale       skip the scale figures (tenants, usage history, open streams)
   --build          rebuild Tollgate and the bare Next.js app first
@@ -45,13 +45,13 @@ export function parseOptions(argv: string[]): Options {
   const quick = flag("quick");
   return {
     quick,
-    durationS: value("duration") ?? (quick ? 1.5 : 4),
+    durationS: value("duration") ?? (quick ? 1.5 : 3.5),
     rounds: Math.round(value("rounds") ?? (quick ? 1 : 2)),
-    warmupRequests: quick ? 1000 : 6000,
+    warmupRequests: quick ? 1000 : 5000,
     tenants: quick ? 1000 : 10_000,
     events: quick ? 20_000 : 1_000_000,
     streams: quick ? 500 : 5000,
-    holdMs: quick ? 5000 : 10_000,
+    holdMs: quick ? 8000 : 25_000,
     ttftStreams: quick ? 10 : 30,
     scale: !flag("no-scale"),
     rebuild: flag("build"),

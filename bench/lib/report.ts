@@ -101,7 +101,7 @@ function scaleSections(r: Results): string[] {
     out.push(
       `### ${n.toLocaleString("en-US")} open streams`,
       "",
-      "Each server is started for this test and called 100 times first. Each stream is held by the fake provider for the hold time, one chunk a second; all are opened within about a second. RSS is the server process's; KB per stream is (peak − before) ÷ streams.",
+      "Each server is started for this test and called 100 times first. Streams are opened as fast as the server takes them (at most 200 waiting for their first content at a time); the fake provider holds each for the hold time, a chunk a second, so they overlap. RSS is the server process's; KB per stream is (peak − before) ÷ the most streams open at once.",
       "",
       markdown(streamsTable(r)),
       "",

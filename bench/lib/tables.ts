@@ -123,6 +123,7 @@ export function streamsTable(r: Results): Table {
     [
       "target",
       "streams",
+      "most open at once",
       "completed",
       "errors",
       "all open after (s)",
@@ -134,6 +135,7 @@ export function streamsTable(r: Results): Table {
     ...r.streams.map((s) => [
       r.labels[s.target] ?? s.target,
       int(s.streams),
+      int(s.peakOpen),
       int(s.completed),
       `${s.errors}${
         s.errors

@@ -19,12 +19,26 @@ import { asTarget, createBacking, dropBacking, startTollgate } from "./lib/tollg
 import { measureTtft } from "./lib/ttft";
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
+const RAW_DIR = path.join(ROOT, "bench/results/raw");
+
+/** Writes the Markdown report with the current bench/notes.md and prints the tables. */
+function publish(results: Results, out: string): void {
+  const notesFile = path.join(ROOT, "bench/notes.md");
+  const notes = existsSync(notesFile) ? readFileSync(notesFile, "utf8") : "";
+  writeFileSync(path.join(ROOT, out), renderReport(results, notes));
+  process.stdout.write(renderTerminal(results));
+  say(`\nreport: ${out}; logs, profile and raw figures: bench/results/raw/`);
+}
 
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
+  if (opts.reportOnly) {
+    const raw = readFileSync(path.join(RAW_DIR, "results.jsonl"), "utf8");
+    return publish(JSON.parse(raw) as Results, opts.out);
+  }
   const started = performance.now();
   // Logs, profiles and raw figures of this run only.
-  const rawDir = path.join(ROOT, "bench/results/raw");
+  const rawDir = RAW_DIR;
   rmSync(rawDir, { recursive: true, force: true });
   mkdirSync(rawDir, { recursive: true });
   ensureBuilds(opts.rebuild, say);
@@ -133,12 +147,8 @@ async function main(): Promise<void> {
     results.labels["tollgate-redis-capped"] =
       `Tollgate (Redis + Postgres), heap capped at ${HEAP_CAP_MB} MB`;
 
-    const notesFile = path.join(ROOT, "bench/notes.md");
-    const notes = existsSync(notesFile) ? readFileSync(notesFile, "utf8") : "";
-    writeFileSync(path.join(ROOT, opts.out), renderReport(results, notes));
     writeFileSync(path.join(rawDir, "results.jsonl"), `${JSON.stringify(results)}\n`);
-    process.stdout.write(renderTerminal(results));
-    say(`\nreport: ${opts.out}; logs, profile and raw figures: bench/results/raw/`);
+    publish(results, opts.out);
   } finally {
     await cleanUp();
   }

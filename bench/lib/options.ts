@@ -15,6 +15,8 @@ export interface Options {
   /** Skips the scale figures (tenants, history, open streams). */
   scale: boolean;
   rebuild: boolean;
+  /** Only writes the report again from the last run's raw figures (after editing the notes). */
+  reportOnly: boolean;
   /** Where the Markdown report goes. */
   out: string;
 }
@@ -26,6 +28,7 @@ const HELP = `npm run bench [-- options]
   --rounds=N       interleaved runs per target and scenario (default 2)
   --no-scale       skip the scale figures (tenants, usage history, open streams)
   --build          rebuild Tollgate and the bare Next.js app first
+  --report         measure nothing: write the report again from the last run's raw figures
   --out=FILE       report path (default bench/results/latest.md; quick: bench/results/quick.md)
 `;
 
@@ -55,6 +58,7 @@ export function parseOptions(argv: string[]): Options {
     ttftStreams: quick ? 10 : 30,
     scale: !flag("no-scale"),
     rebuild: flag("build"),
+    reportOnly: flag("report"),
     out:
       argv.find((a) => a.startsWith("--out="))?.slice("--out=".length) ??
       (quick ? "bench/results/quick.md" : "bench/results/latest.md"),

@@ -109,6 +109,8 @@ class Locator {
 function areaOf(file: string, name: string): string {
   if (name === "(garbage collector)") return "garbage collection";
   const pkg = file.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1];
+  // drizzle-orm's own maps name ../src/*.ts, which lands beside the package, not in it.
+  if (pkg === "src") return "drizzle-orm";
   if (pkg) return pkg === "next" ? "Next.js" : pkg;
   if (file.startsWith("node:internal/deps/undici")) return "undici (fetch)";
   if (file.startsWith("node:")) return "Node.js core";

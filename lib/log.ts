@@ -1,8 +1,8 @@
 import { isSpanContextValid, trace } from "@opentelemetry/api";
 import pino from "pino";
 
-// Secrets by field name, at the top level and one level down (`headers.authorization`,
-// `provider.apiKey`, …), with the header forms providers and clients use.
+// Secrets by field name, at the top level and under the parents that can carry them
+// (`headers.authorization`, `provider.apiKey`, …), with the header forms providers and clients use.
 const SECRET_FIELDS = [
   "key",
   "apiKey",
@@ -21,11 +21,14 @@ const SECRET_FIELDS = [
 ];
 const under = (parent: string) =>
   SECRET_FIELDS.map((field) => (field.startsWith("[") ? parent + field : `${parent}.${field}`));
+// Named parents only: wildcard paths make pino copy every object it logs (about 0.1 ms of CPU per
+// request in the benchmark's profile), while these are redacted in place.
 const REDACT_PATHS = [
   ...SECRET_FIELDS,
-  ...under("*"),
-  ...under("*.headers"),
-  ...under("*.*.headers"),
+  ...["headers", "req.headers", "request.headers", "err.headers", "err.config.headers"].flatMap(
+    under,
+  ),
+  ...["provider", "config", "settings", "body", "err"].flatMap(under),
 ];
 
 /**

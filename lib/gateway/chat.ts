@@ -113,7 +113,10 @@ export async function handleChatCompletion(request: Request): Promise<Response> 
     );
   } catch (err) {
     const error = toGatewayError(err);
-    if (error.code === "internal_error") log.error({ err }, "unhandled error");
+    // A client that hung up while its stream was opening aborts the attempt: not a gateway fault.
+    if (request.signal.aborted)
+      log.info({ attempts: ctx?.attempts }, "client went away before the answer");
+    else if (error.code === "internal_error") log.error({ err }, "unhandled error");
     else
       log.info(
         { status: error.status, code: error.code, attempts: ctx?.attempts },

@@ -1,33 +1,14 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
-import { createAnthropicAdapter } from "@/lib/providers/anthropic";
-import type { CallOptions, ChatRequest, StreamEvent } from "@/lib/providers/types";
-import { type FakeAnthropic, startFakeAnthropic } from "@/test/fakes/anthropic";
+import type { ChatRequest, StreamEvent } from "@/lib/providers/types";
+import { withFakeAnthropic } from "./anthropic-harness";
 
-let fake: FakeAnthropic;
-before(async () => {
-  fake = await startFakeAnthropic();
-});
-after(() => fake.close());
-
-function adapter() {
-  return createAnthropicAdapter({
-    id: "anthropic",
-    baseURL: fake.url,
-    apiKey: "k",
-    timeoutMs: 5_000,
-  });
-}
-
-function options(): CallOptions {
-  const signal = new AbortController().signal;
-  return { upstreamModel: "claude-sonnet-4-5", signal, maxOutputTokens: 1024 };
-}
+const { fake, adapter, options } = withFakeAnthropic();
 
 async function sentMessages(messages: ChatCompletionMessageParam[]): Promise<unknown> {
   await adapter().complete({ model: "m", messages }, options());
-  const body = fake.requests.at(-1)?.body as { messages?: unknown } | undefined;
+  const body = fake().requests.at(-1)?.body as { messages?: unknown } | undefined;
   return body?.messages;
 }
 
@@ -142,7 +123,7 @@ describe("Anthropic content translation", () => {
       model: "claude-x",
       usage: { input_tokens: 3, output_tokens: 1 },
     };
-    fake.script({
+    fake().script({
       kind: "events",
       events: [
         { type: "message_start", message },

@@ -1,29 +1,10 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { createAnthropicAdapter } from "@/lib/providers/anthropic";
-import type { CallOptions, ChatRequest } from "@/lib/providers/types";
-import { type FakeAnthropic, startFakeAnthropic } from "@/test/fakes/anthropic";
+import { describe, test } from "node:test";
+import type { ChatRequest } from "@/lib/providers/types";
 import { assertValid } from "@/test/helpers/openapi";
+import { withFakeAnthropic } from "./anthropic-harness";
 
-let fake: FakeAnthropic;
-before(async () => {
-  fake = await startFakeAnthropic();
-});
-after(() => fake.close());
-
-function adapter() {
-  return createAnthropicAdapter({
-    id: "anthropic",
-    baseURL: fake.url,
-    apiKey: "k",
-    timeoutMs: 5_000,
-  });
-}
-
-function options(): CallOptions {
-  const signal = new AbortController().signal;
-  return { upstreamModel: "claude-sonnet-4-5", signal, maxOutputTokens: 1024 };
-}
+const { fake, adapter, options } = withFakeAnthropic();
 
 const request: ChatRequest = {
   model: "gateway-model",
@@ -32,7 +13,7 @@ const request: ChatRequest = {
 
 describe("Anthropic response translation", () => {
   test("turns a recorded Anthropic message into a valid chat.completion", async () => {
-    fake.script({ kind: "fixture", file: "vercel-ai/anthropic_anthropic-text.json" });
+    fake().script({ kind: "fixture", file: "vercel-ai/anthropic_anthropic-text.json" });
     const startedAt = Math.floor(Date.now() / 1000);
     const { body, usage } = await adapter().complete(request, options());
     assertValid("CreateChatCompletionResponse", body);
@@ -71,7 +52,7 @@ describe("Anthropic response translation", () => {
   });
 
   test("joins text blocks and keeps tool calls next to the text", async () => {
-    fake.script({
+    fake().script({
       kind: "message",
       stopReason: "tool_use",
       content: [
@@ -89,7 +70,7 @@ describe("Anthropic response translation", () => {
   });
 
   test("counts cache reads and writes as prompt tokens, reads as cached tokens", async () => {
-    fake.script({
+    fake().script({
       kind: "message",
       usage: {
         input_tokens: 100,
@@ -124,14 +105,14 @@ describe("Anthropic response translation", () => {
       ["pause_turn", "stop"],
     ];
     for (const [stopReason, finishReason] of cases) {
-      fake.script({ kind: "message", stopReason });
+      fake().script({ kind: "message", stopReason });
       const { body } = await adapter().complete(request, options());
       assert.equal(body.choices[0]?.finish_reason, finishReason, stopReason);
     }
   });
 
   test("answers an empty message with empty content rather than null", async () => {
-    fake.script({ kind: "message", content: [] });
+    fake().script({ kind: "message", content: [] });
     const { body } = await adapter().complete(request, options());
     assert.equal(body.choices[0]?.message.content, "");
     assert.equal(body.choices[0]?.message.tool_calls, undefined);

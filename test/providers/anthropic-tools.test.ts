@@ -1,37 +1,18 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import type {
   ChatCompletionMessageParam,
   ChatCompletionTool,
 } from "openai/resources/chat/completions";
-import { createAnthropicAdapter } from "@/lib/providers/anthropic";
-import type { CallOptions, ChatRequest } from "@/lib/providers/types";
+import type { ChatRequest } from "@/lib/providers/types";
 import { UnsupportedFeatureError } from "@/lib/providers/types";
-import { type FakeAnthropic, startFakeAnthropic } from "@/test/fakes/anthropic";
+import { withFakeAnthropic } from "./anthropic-harness";
 
-let fake: FakeAnthropic;
-before(async () => {
-  fake = await startFakeAnthropic();
-});
-after(() => fake.close());
-
-function adapter() {
-  return createAnthropicAdapter({
-    id: "anthropic",
-    baseURL: fake.url,
-    apiKey: "k",
-    timeoutMs: 5_000,
-  });
-}
-
-function options(): CallOptions {
-  const signal = new AbortController().signal;
-  return { upstreamModel: "claude-sonnet-4-5", signal, maxOutputTokens: 1024 };
-}
+const { fake, adapter, options } = withFakeAnthropic();
 
 async function sent(request: Omit<ChatRequest, "model">): Promise<Record<string, unknown>> {
   await adapter().complete({ model: "gateway-model", ...request } as ChatRequest, options());
-  return fake.requests.at(-1)?.body as Record<string, unknown>;
+  return fake().requests.at(-1)?.body as Record<string, unknown>;
 }
 
 const weatherSchema = {
@@ -179,7 +160,7 @@ describe("Anthropic tool translation", () => {
   });
 
   test("refuses tool call arguments that are not JSON, naming the parameter", async () => {
-    const before = fake.requests.length;
+    const before = fake().requests.length;
     const request: ChatRequest = {
       model: "m",
       messages: [
@@ -197,11 +178,11 @@ describe("Anthropic tool translation", () => {
       assert.equal(error.param, "messages[1].tool_calls[0].function.arguments");
       return true;
     });
-    assert.equal(fake.requests.length, before);
+    assert.equal(fake().requests.length, before);
   });
 
   test("translates tool_use in the answer into OpenAI tool_calls with null content", async () => {
-    fake.script({
+    fake().script({
       kind: "message",
       stopReason: "tool_use",
       content: [

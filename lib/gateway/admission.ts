@@ -1,5 +1,6 @@
 import { alertOnThresholds } from "@/lib/alerts/thresholds";
-import type { Reservation } from "@/lib/budgets/reserve";
+import { promptTokenBound } from "@/lib/budgets/cost-bound";
+import { type Reservation, reserveBudget } from "@/lib/budgets/reserve";
 import { settleBudgetLater } from "@/lib/budgets/settle";
 import type { ResolvedModel } from "@/lib/config/load";
 import { GatewayError } from "@/lib/errors";
@@ -14,6 +15,46 @@ import { estimatePromptTokens } from "@/lib/tokens/count";
 /** The most output tokens a call may produce: what the request allows, else the model's maximum. */
 export function outputAllowance(request: ChatRequest, model: ResolvedModel): number {
   return request.max_completion_tokens ?? request.max_tokens ?? model.maxOutputTokens;
+}
+
+/** Whether the prompt (an upper bound) plus the output allowance fits the model's window. */
+export function fitsContext(request: ChatRequest, model: ResolvedModel): boolean {
+  if (model.contextWindow === null) return true;
+  return promptTokenBound(request) + outputAllowance(request, model) <= model.contextWindow;
+}
+
+/**
+ * The first model's budget reservation, sent with the admission instead of after it: the two
+ * leave in the same write to Redis, one round trip instead of two in a row. It is a guess: when
+ * the call is refused, re-admitted or skips that model, the hold is given back (settlement
+ * applies it to nothing); until then it holds money early, which errs on the cap's side.
+ */
+export interface EarlyReservation {
+  model: ResolvedModel;
+  held: Promise<{ ok: true; reservation: Reservation } | { ok: false; reason: unknown }>;
+}
+
+export function reserveEarly(
+  runtime: Runtime,
+  principal: KeyPrincipal,
+  request: ChatRequest,
+  chain: ResolvedModel[],
+): EarlyReservation | null {
+  const model = chain.find((m) => fitsContext(request, m));
+  if (!model) return null;
+  const held = reserveBudget(runtime, principal, request, model, outputAllowance(request, model))
+    .then((reservation) => ({ ok: true as const, reservation }))
+    .catch((reason: unknown) => ({ ok: false as const, reason }));
+  return { model, held };
+}
+
+/** Gives an early reservation back when the call will not use it. */
+export function dropEarly(runtime: Runtime, early: EarlyReservation | null, log: Logger): void {
+  if (!early) return;
+  const done = trackCall();
+  void early.held
+    .then((held) => held.ok && releaseReservation(runtime, held.reservation, log))
+    .finally(done);
 }
 
 /**

@@ -1,12 +1,11 @@
-import { promptTokenBound } from "@/lib/budgets/cost-bound";
-import { reserveBudget } from "@/lib/budgets/reserve";
+import { type Reservation, reserveBudget } from "@/lib/budgets/reserve";
 import type { ResolvedModel } from "@/lib/config/load";
 import { GatewayError } from "@/lib/errors";
 import { observeRefusal } from "@/lib/observability/observe";
 import { UpstreamError } from "@/lib/providers/types";
 import { classifyFailure } from "@/lib/routing/classify";
 import { recordFailure, recordSuccess } from "@/lib/routing/health";
-import { outputAllowance, releaseReservation } from "./admission";
+import { dropEarly, fitsContext, outputAllowance, releaseReservation } from "./admission";
 import type { Attempt, CallContext } from "./context";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -30,9 +29,14 @@ export async function runWithFallback<T>(
   let budgetRefusal: GatewayError | null = null;
   let tooLong = 0;
   let lastError: unknown = null;
+  // The early reservation is for the first model that fits; a cooldown may have skipped it.
+  if (ctx.early && !candidates.includes(ctx.early.model)) {
+    dropEarly(ctx.runtime, ctx.early, ctx.log);
+    ctx.early = null;
+  }
 
   for (const model of candidates) {
-    if (!fitsContext(ctx, model)) {
+    if (!fitsContext(ctx.request, model)) {
       tooLong++;
       continue;
     }
@@ -112,14 +116,16 @@ export async function runWithFallback<T>(
 async function prepare(ctx: CallContext, model: ResolvedModel): Promise<Attempt> {
   const adapter = ctx.runtime.adapters.get(model.providerId);
   if (!adapter) throw new Error(`no adapter for provider ${model.providerId}`);
-  const allowance = outputAllowance(ctx.request, model);
-  const reservation = await reserveBudget(
-    ctx.runtime,
-    ctx.principal,
-    ctx.request,
-    model,
-    allowance,
-  );
+  let reservation: Reservation;
+  if (ctx.early?.model === model) {
+    const held = await ctx.early.held;
+    ctx.early = null;
+    if (!held.ok) throw held.reason;
+    reservation = held.reservation;
+  } else {
+    const allowance = outputAllowance(ctx.request, model);
+    reservation = await reserveBudget(ctx.runtime, ctx.principal, ctx.request, model, allowance);
+  }
   const unbounded = ctx.request.max_completion_tokens == null && ctx.request.max_tokens == null;
   // Under a cap, an unbounded answer gets the reserved allowance as its limit, so the provider
   // cannot produce more than the reservation paid for.
@@ -128,12 +134,6 @@ async function prepare(ctx: CallContext, model: ResolvedModel): Promise<Attempt>
       ? { ...ctx.request, max_completion_tokens: reservation.allowance }
       : ctx.request;
   return { model, adapter, reservation, request, upstream: linkedController(ctx.client) };
-}
-
-/** Whether the prompt (an upper bound) plus the output allowance fits the model's window. */
-function fitsContext(ctx: CallContext, model: ResolvedModel): boolean {
-  if (model.contextWindow === null) return true;
-  return promptTokenBound(ctx.request) + outputAllowance(ctx.request, model) <= model.contextWindow;
 }
 
 /** Exponential backoff with jitter; a provider's short retry-after wins; a long one: no retry. */

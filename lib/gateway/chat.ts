@@ -9,6 +9,7 @@ import { observeRejection } from "@/lib/observability/observe";
 import { withUpstreamSpan } from "@/lib/observability/upstream";
 import { getRuntime } from "@/lib/runtime";
 import { estimateCompletionUsage } from "@/lib/tokens/count";
+import { dropEarly } from "./admission";
 import { admitCurrent } from "./admit";
 import { runWithFallback } from "./attempts";
 import { parseChatRequest } from "./chat-request";
@@ -43,11 +44,12 @@ export async function handleChatCompletion(request: Request): Promise<Response> 
     const authorization = request.headers.get("authorization");
     const verified = await runtime.keys.verify(authorization);
     const chat = parseChatRequest(await readJsonBody(request, runtime.config.maxBodyBytes));
-    const { principal, chain, limits, coolingDown } = await admitCurrent(
+    const { principal, chain, limits, coolingDown, early } = await admitCurrent(
       runtime,
       authorization,
       verified,
       chat,
+      log,
     );
     Object.assign(headers, limits.headers);
     ctx = {
@@ -64,6 +66,7 @@ export async function handleChatCompletion(request: Request): Promise<Response> 
       release,
       attempts: 0,
       fallbacks: [],
+      early,
     };
     const call = ctx;
 
@@ -122,6 +125,7 @@ export async function handleChatCompletion(request: Request): Promise<Response> 
         { status: error.status, code: error.code, attempts: ctx?.attempts },
         "request refused",
       );
+    if (ctx) dropEarly(ctx.runtime, ctx.early, log);
     if (ctx && ctx.attempts > 0) recordFailedCall(ctx, error.status);
     else observeRejection(error.code);
     // No attempt answered: the tokens counted at admission are given back (the request stays

@@ -16,7 +16,7 @@ import {
   UpstreamError,
 } from "@/lib/providers/types";
 import type { Runtime } from "@/lib/runtime";
-import { settleAdmission } from "./admission";
+import { type EarlyReservation, settleAdmission } from "./admission";
 
 /** One chat completion call as it moves through the gateway. */
 export interface CallContext {
@@ -46,6 +46,8 @@ export interface CallContext {
   lastTried?: ResolvedModel;
   /** The attempt under way: what a shutdown at its deadline aborts. */
   current?: Attempt;
+  /** The first model's reservation, made with the admission; null once used or given back. */
+  early: EarlyReservation | null;
 }
 
 /** One model's try at answering: its budget hold and its own abort switch. */

@@ -1,10 +1,11 @@
-import OpenAI, { APIUserAbortError } from "openai";
+import { APIUserAbortError } from "openai";
 import type {
+  ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionCreateParamsBase,
 } from "openai/resources/chat/completions";
 import type { CompletionUsage } from "openai/resources/completions";
-import { tolerantFetch } from "./tolerant-fetch";
+import { openaiWire, readJson, sseEvents } from "./openai-wire";
 import {
   type CallOptions,
   type ChatRequest,
@@ -93,21 +94,21 @@ function* toEvents(chunk: ChatCompletionChunk): Generator<StreamEvent> {
 /** An adapter for OpenAI's chat completions API, or a server that imitates it (see `flavor`). */
 export function createOpenAIAdapter(config: OpenAIAdapterConfig): ProviderAdapter {
   const flavor = config.flavor ?? "openai";
-  const client = new OpenAI({
+  // No retries here: the gateway owns retries and fallback, a hidden one would double-bill.
+  const wire = openaiWire({
     baseURL: config.baseURL,
-    // The SDK refuses to start without a key; keyless servers ignore whatever is sent.
+    // Keyless servers (Ollama) ignore whatever is sent, as with the SDK's placeholder.
     apiKey: config.apiKey ?? (flavor === "ollama" ? "ollama" : "unused"),
-    // The gateway owns retries and fallback; a hidden SDK retry would double-bill and delay it.
-    maxRetries: 0,
-    timeout: config.timeoutMs,
-    fetch: tolerantFetch(config.id, config.connectTimeoutMs),
+    timeoutMs: config.timeoutMs,
+    connectTimeoutMs: config.connectTimeoutMs,
   });
 
   return {
     async complete(request: ChatRequest, options: CallOptions) {
       const body = { ...requestBody(request, flavor), model: options.upstreamModel };
       try {
-        const completion = await client.chat.completions.create(body, { signal: options.signal });
+        const response = await wire.post("/chat/completions", body, options.signal, false);
+        const completion = await readJson<ChatCompletion>(response, options.signal);
         const usage = completion.usage ? normalizeOpenAIUsage(completion.usage) : NO_USAGE;
         return { body: completion, usage };
       } catch (err) {
@@ -124,14 +125,12 @@ export function createOpenAIAdapter(config: OpenAIAdapterConfig): ProviderAdapte
         stream_options: { ...request.stream_options, include_usage: true },
       };
       try {
-        const upstream = await client.chat.completions.create(body, { signal: options.signal });
-        for await (const chunk of upstream) yield* toEvents(chunk);
+        const response = await wire.post("/chat/completions", body, options.signal, true);
+        for await (const data of sseEvents(response, options.signal, config.id))
+          yield* toEvents(data as unknown as ChatCompletionChunk);
       } catch (err) {
         throw failure(config.id, err, options.signal);
       }
-      // The SDK ends the iteration quietly when its request is aborted mid-stream; a cut-short
-      // answer must not look complete to the gateway.
-      if (options.signal.aborted) throw new APIUserAbortError();
     },
   };
 }

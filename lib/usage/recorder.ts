@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { apiKeys, usageDaily, usageEvents } from "@/db/schema";
 import { logger } from "@/lib/log";
@@ -8,6 +8,29 @@ export type UsageEvent = Omit<typeof usageEvents.$inferInsert, "id">;
 /** Flush when this many events wait, or after FLUSH_INTERVAL_MS, whichever comes first. */
 const FLUSH_BATCH = 500;
 const FLUSH_INTERVAL_MS = 200;
+
+/** The ledger's columns but its id, as [event field, column name]. */
+const COLUMNS = Object.entries(getTableColumns(usageEvents))
+  .filter(([field]) => field !== "id")
+  .map(([field, column]) => [field, column.name] as const);
+const COLUMN_LIST = sql.raw(COLUMNS.map(([, name]) => name).join(", "));
+
+/**
+ * The batch as one JSON parameter. Drizzle's multi-row insert checks and binds every value of
+ * every row on its own (the benchmark measured ~80 µs per recorded call); Postgres turns one JSON
+ * array into rows natively.
+ */
+function batchJson(batch: UsageEvent[]): string {
+  return JSON.stringify(
+    batch.map((event) => {
+      const row: Record<string, unknown> = {};
+      for (const [field, name] of COLUMNS) row[name] = event[field as keyof UsageEvent];
+      row.estimated ??= false;
+      row.created_at ??= new Date();
+      return row;
+    }),
+  );
+}
 
 /**
  * Queues usage events in memory and writes them in batches, so that recording a call adds no
@@ -60,7 +83,9 @@ export class UsageRecorder {
   private async write(batch: UsageEvent[]): Promise<void> {
     const daily = aggregateByDay(batch);
     await this.db.transaction(async (tx) => {
-      await tx.insert(usageEvents).values(batch);
+      await tx.execute(
+        sql`insert into usage_events (${COLUMN_LIST}) select ${COLUMN_LIST} from json_populate_recordset(null::usage_events, ${batchJson(batch)}::json)`,
+      );
       await tx
         .insert(usageDaily)
         .values(daily)

@@ -29,10 +29,6 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // `npm test` type-checks the whole project with tsc first; the build need not do it again.
   typescript: { ignoreBuildErrors: true },
-  async rewrites() {
-    // OPENAI_BASE_URL=http://host:3000/v1 works as-is: /v1/* is served by the /api/v1 handlers.
-    return [{ source: "/v1/:path*", destination: "/api/v1/:path*" }];
-  },
 };
 
 export default nextConfig;

@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { Redis } from "@upstash/redis";
 import type { KeyPrincipal } from "@/lib/keys/verify";
 import { admit, tenantHeadroom } from "@/lib/limits/ratelimit";
-import type { Store } from "@/lib/store";
+import { RequesterRedis, type Store } from "@/lib/store";
 import { createMemoryRequester } from "@/lib/store/memory";
 
-const redis = new Redis(createMemoryRequester());
+const redis = new RequesterRedis(createMemoryRequester());
 const store: Store = {
   kind: "memory",
   prefix: "tgtest",

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { Ratelimit } from "@upstash/ratelimit";
-import { Redis } from "@upstash/redis";
+import type { Redis } from "@upstash/redis";
 import { countTokens } from "@/lib/limits/token-window";
+import { RequesterRedis } from "@/lib/store";
 import { createMemoryRequester } from "@/lib/store/memory";
 import { createTcpRequester, type TcpRequester } from "@/lib/store/tcp";
 
@@ -19,8 +20,8 @@ describe("the memory store behaves like Redis for the limiter's scripts", () => 
     const deadline = Date.now() + 5000;
     while (!tcp.isReady() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     stores = [
-      { name: "redis", redis: new Redis(tcp) },
-      { name: "memory", redis: new Redis(createMemoryRequester()) },
+      { name: "redis", redis: new RequesterRedis(tcp) },
+      { name: "memory", redis: new RequesterRedis(createMemoryRequester()) },
     ];
   });
   after(async () => {

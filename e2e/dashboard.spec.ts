@@ -118,4 +118,9 @@ test("an operator sees every tenant and can change one", async ({ page }, info) 
   await expect(page.getByText("It applies to the tenant's next request")).toBeVisible();
   await expect(page.getByText("of $25.00")).toBeVisible();
   await shot(page, info, "admin-tenant");
+  // Back to the tier's cap: the tenant's own $25 goes, and with it the choice to drop it.
+  await page.getByLabel("Use the tier's cap instead of this tenant's own").check();
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("of $25.00")).toHaveCount(0);
+  await expect(page.getByLabel("Use the tier's cap instead of this tenant's own")).toHaveCount(0);
 });

@@ -6,18 +6,21 @@ import { callApi } from "@/components/ui/api";
 import { ErrorNote } from "@/components/ui/states";
 import { buttonPrimary, input, label } from "@/components/ui/styles";
 
-/** The operator's controls for one tenant: its tier and its cap (or no cap). */
+/** The operator's controls for one tenant: its tier and its cap (its own, none, or its tier's). */
 export function TenantForm({
   tenantId,
   tiers,
   tier,
   budgetUsd,
+  overridden,
 }: {
   tenantId: string;
   tiers: string[];
   tier: string;
   /** The cap in force, in dollars; null: uncapped. */
   budgetUsd: number | null;
+  /** The tenant has a cap of its own rather than its tier's. */
+  overridden: boolean;
 }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
@@ -27,10 +30,11 @@ export function TenantForm({
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const cap = String(form.get("cap") ?? "").trim();
-    const body: { tier: string; monthlyBudgetUsd?: number | null } = {
+    const body: { tier: string; monthlyBudgetUsd?: number | null | "tier" } = {
       tier: String(form.get("tier")),
     };
-    if (form.get("uncapped") === "on") body.monthlyBudgetUsd = null;
+    if (form.get("followTier") === "on") body.monthlyBudgetUsd = "tier";
+    else if (form.get("uncapped") === "on") body.monthlyBudgetUsd = null;
     else if (cap !== "" && Number(cap) !== budgetUsd) body.monthlyBudgetUsd = Number(cap);
     const result = await callApi("PATCH", `/api/dashboard/operator/tenants/${tenantId}`, body);
     if (!result.ok) return setError(result.error);
@@ -73,6 +77,12 @@ export function TenantForm({
         <input type="checkbox" name="uncapped" defaultChecked={budgetUsd === null} />
         No hard cap
       </label>
+      {overridden ? (
+        <label className="flex items-center gap-2 text-sm text-zinc-700">
+          <input type="checkbox" name="followTier" />
+          Use the tier&apos;s cap instead of this tenant&apos;s own
+        </label>
+      ) : null}
       <ErrorNote message={error} />
       <p aria-live="polite" className="text-sm text-emerald-700">
         {saved}

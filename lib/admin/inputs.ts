@@ -9,10 +9,11 @@ export const createTenantInput = z.strictObject({ name, tier: z.string().min(1).
 
 export const updateTenantInput = z.strictObject({
   tier: z.string().min(1).optional(),
-  /** Dollars a month; null removes the hard cap; negative values are refused. */
+  /** Dollars a month; null removes the hard cap; "tier" follows the tier's cap again. */
   monthlyBudgetUsd: z
-    .number()
-    .min(0, "must be 0 or more (null removes the cap)")
+    .union([z.number().min(0, "must be 0 or more (null removes the cap)"), z.literal("tier")], {
+      error: 'must be a number of dollars, null (no cap) or "tier" (the tier\'s cap)',
+    })
     .nullable()
     .optional(),
 });

@@ -70,20 +70,23 @@ export async function getTenant(db: Db, tenantId: string): Promise<TenantRow> {
 
 /**
  * Changes a tenant's tier and/or cap. `monthlyBudgetUsd: null` removes the hard cap; a number
- * overrides the tier's cap. Validation of the values happens at the edge.
+ * overrides the tier's cap; "tier" drops the override. Validation of the values happens at the edge.
  */
 export async function updateTenant(
   db: Db,
   config: GatewayConfig,
   tenantId: string,
-  patch: { tier?: string; monthlyBudgetUsd?: number | null },
+  patch: { tier?: string; monthlyBudgetUsd?: number | null | "tier" },
   source: "admin" | "dashboard" | "stripe" = "admin",
 ): Promise<TenantRow> {
   if (patch.tier !== undefined) requireTier(config, patch.tier);
   const before = await getTenant(db, tenantId);
   const values: Partial<TenantRow> = {};
   if (patch.tier !== undefined) values.tier = patch.tier;
-  if (patch.monthlyBudgetUsd !== undefined) {
+  if (patch.monthlyBudgetUsd === "tier") {
+    values.budgetOverridden = false;
+    values.monthlyBudgetNanoUsd = null;
+  } else if (patch.monthlyBudgetUsd !== undefined) {
     values.budgetOverridden = true;
     values.monthlyBudgetNanoUsd =
       patch.monthlyBudgetUsd === null ? null : usdToNano(patch.monthlyBudgetUsd);

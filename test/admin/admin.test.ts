@@ -77,6 +77,23 @@ describe("admin API: tenants and keys", () => {
       monthlyBudgetUsd: null,
     });
     assert.equal(((await uncapped.json()) as { monthlyBudgetUsd: unknown }).monthlyBudgetUsd, null);
+
+    // "tier" drops the override: the tenant follows its tier's cap again ($10 for pro here).
+    const following = await gateway.admin("PATCH", `/api/admin/tenants/${tenantId}`, {
+      monthlyBudgetUsd: "tier",
+    });
+    assert.equal(following.status, 200);
+    const read = await gateway.admin("GET", `/api/admin/tenants/${tenantId}`);
+    for (const view of [await following.json(), await read.json()]) {
+      const { monthlyBudgetUsd, budgetOverridden } = view as Record<string, unknown>;
+      assert.deepEqual(
+        { monthlyBudgetUsd, budgetOverridden },
+        {
+          monthlyBudgetUsd: 10,
+          budgetOverridden: false,
+        },
+      );
+    }
   });
 
   const refusals: Array<{
@@ -121,6 +138,20 @@ describe("admin API: tenants and keys", () => {
       status: 400,
       error: {
         message: "Invalid 'monthlyBudgetUsd': must be 0 or more (null removes the cap).",
+        type: "invalid_request_error",
+        param: "monthlyBudgetUsd",
+        code: "invalid_request",
+      },
+    },
+    {
+      name: "a cap that is neither dollars, null nor the tier's",
+      method: "PATCH",
+      route: "/api/admin/tenants/TENANT",
+      body: { monthlyBudgetUsd: "unlimited" },
+      status: 400,
+      error: {
+        message:
+          "Invalid 'monthlyBudgetUsd': must be a number of dollars, null (no cap) or \"tier\" (the tier's cap).",
         type: "invalid_request_error",
         param: "monthlyBudgetUsd",
         code: "invalid_request",

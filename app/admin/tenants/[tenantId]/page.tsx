@@ -47,10 +47,13 @@ export default async function AdminTenantPage({
       <div className="grid gap-6 lg:grid-cols-3">
         <Card title="Tier and cap">
           <TenantForm
+            // A new cap or tier remounts the form, so its fields show what is now in force.
+            key={`${tenant.tier}:${budget}:${tenant.budgetOverridden}`}
             tenantId={tenant.id}
             tiers={[...runtime.config.tiers.keys()]}
             tier={tenant.tier}
             budgetUsd={budget === null ? null : nanoToUsd(budget)}
+            overridden={tenant.budgetOverridden}
           />
         </Card>
         <Card title="Keys" className="lg:col-span-2">

@@ -124,3 +124,32 @@ test("an operator sees every tenant and can change one", async ({ page }, info) 
   await expect(page.getByText("of $25.00")).toHaveCount(0);
   await expect(page.getByLabel("Use the tier's cap instead of this tenant's own")).toHaveCount(0);
 });
+
+test("an owner invites someone, who joins, and then removes them", async ({ page, browser }) => {
+  test.setTimeout(60_000);
+  const stamp = Date.now();
+  const invitee = `invitee-${stamp}@example.com`;
+  await signUp(page, `owner-${stamp}@example.com`, "Globex");
+  await page.goto("/dashboard/members");
+  await page.getByRole("button", { name: "Create invite link" }).click();
+  const link = (await page.locator("code").filter({ hasText: "/invite/" }).textContent()) ?? "";
+
+  const other = await browser.newContext();
+  const guest = await other.newPage();
+  await signUp(guest, invitee, "Initech");
+  await guest.goto(link);
+  await guest.getByRole("button", { name: "Join workspace" }).click();
+  await expect(guest).toHaveURL(/\/dashboard$/);
+  await expect(guest.getByRole("heading", { level: 1, name: "Globex" })).toBeVisible();
+
+  await page.reload();
+  const row = page.getByRole("listitem").filter({ hasText: invitee });
+  await expect(row).toContainText("member");
+  await row.getByRole("button", { name: "Remove" }).click();
+  await page.getByRole("button", { name: "Remove member" }).click();
+  await expect(page.getByRole("listitem").filter({ hasText: invitee })).toHaveCount(0);
+  // The removed member's next request no longer reaches the workspace.
+  await guest.goto("/dashboard");
+  await expect(guest.getByRole("heading", { level: 1, name: "Initech" })).toBeVisible();
+  await other.close();
+});

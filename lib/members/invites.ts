@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, asc, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { invites, memberships, tenants, users } from "@/db/schema";
+import { invites, memberships, tenants } from "@/db/schema";
 import { GatewayError } from "@/lib/errors";
 import { newId } from "@/lib/keys/secret";
 
@@ -63,23 +63,4 @@ export async function acceptInvite(db: Db, token: string, userId: string) {
     await tx.insert(memberships).values({ tenantId, userId, role: "member" }).onConflictDoNothing();
     return { tenantId };
   });
-}
-
-/** The tenant's members, owners first. */
-export async function listMembers(db: Db, tenantId: string) {
-  const rows = await db
-    .select({
-      userId: users.id,
-      email: users.email,
-      name: users.name,
-      role: memberships.role,
-      since: memberships.createdAt,
-    })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(eq(memberships.tenantId, tenantId))
-    .orderBy(asc(memberships.createdAt));
-  return rows
-    .map((r) => ({ ...r, since: r.since.toISOString() }))
-    .sort((a, b) => Number(b.role === "owner") - Number(a.role === "owner"));
 }

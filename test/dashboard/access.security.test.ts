@@ -145,6 +145,30 @@ describe("roles inside a tenant", () => {
     }
   });
 
+  test("an owner removes members, a member leaves, and a workspace keeps its last owner", async () => {
+    const base = `/api/dashboard/tenants/${bob.tenantId}`;
+    const member = (u: DashboardUser) => `${base}/members/${u.userId}`;
+    // Carol joined as a member above: she cannot remove the owner, and an outsider learns nothing.
+    assert.equal((await carol.call("DELETE", member(bob))).status, 403);
+    await assertNotFound(await alice.call("DELETE", member(carol)));
+    const lastOwner = await bob.call("DELETE", member(bob));
+    assert.equal(lastOwner.status, 409);
+    assert.equal(((await lastOwner.json()) as { error: { code: string } }).error.code, "conflict");
+
+    assert.equal((await bob.call("DELETE", member(carol))).status, 204);
+    await assertNotFound(await carol.call("POST", `${base}/keys`, { name: "after removal" }));
+    await assertNotFound(await bob.call("DELETE", member(carol)));
+
+    const invite = await bob.call("POST", `${base}/invites`);
+    const { token } = (await invite.json()) as { token: string };
+    assert.equal((await alice.call("POST", `/api/dashboard/invites/${token}`)).status, 200);
+    assert.equal((await alice.call("GET", `${base}/usage.csv`)).status, 200);
+    assert.equal((await alice.call("DELETE", member(alice))).status, 204);
+    await assertNotFound(await alice.call("GET", `${base}/usage.csv`));
+    // Bob is still the owner of his workspace.
+    assert.equal((await bob.call("POST", `${base}/invites`)).status, 201);
+  });
+
   test("an operator changes any tenant's tier and revokes any key", async () => {
     const patch = await ops.call("PATCH", `/api/dashboard/operator/tenants/${alice.tenantId}`, {
       tier: "pro",

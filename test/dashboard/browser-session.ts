@@ -4,6 +4,7 @@
  */
 export interface DashboardUser {
   email: string;
+  userId: string;
   tenantId: string;
   cookies: Map<string, string>;
   /** fetch with this user's cookies. */
@@ -29,7 +30,7 @@ export async function signUpAndIn(baseUrl: string, email: string): Promise<Dashb
     body: JSON.stringify({ email, password, name: email.split("@")[0] }),
   });
   if (created.status !== 201) throw new Error(`sign-up failed: ${created.status}`);
-  const { tenantId } = (await created.json()) as { tenantId: string };
+  const { tenantId, userId } = (await created.json()) as { tenantId: string; userId: string };
 
   const jar = new Map<string, string>();
   const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
@@ -47,6 +48,7 @@ export async function signUpAndIn(baseUrl: string, email: string): Promise<Dashb
   }
   return {
     email,
+    userId,
     tenantId,
     cookies: jar,
     call(method, route, body, extraCookies) {

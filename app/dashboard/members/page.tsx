@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import { InviteButton } from "@/components/members/invite-button";
+import { RemoveMemberButton } from "@/components/members/remove-member-button";
 import { Card, PageHeader } from "@/components/ui/card";
 import { pageContext } from "@/lib/dashboard/context";
 import { formatTime } from "@/lib/dashboard/format";
-import { listMembers } from "@/lib/members/invites";
+import { listMembers } from "@/lib/members/members";
 
 export const metadata: Metadata = { title: "Members · Tollgate" };
 export const dynamic = "force-dynamic";
@@ -15,7 +16,7 @@ export default async function MembersPage() {
     <>
       <PageHeader
         title="Members"
-        description="Everyone here can manage keys and see usage; owners also change the tier and alerts."
+        description="Everyone here can manage keys and see usage; owners also change the tier and alerts, and invite or remove people."
       />
       <div className="grid gap-6 lg:grid-cols-3">
         <Card title="People" className="lg:col-span-2">
@@ -35,6 +36,14 @@ export default async function MembersPage() {
                     {m.role}
                   </span>
                   <span className="text-xs text-zinc-500">since {formatTime(m.since)}</span>
+                  {tenant.role === "owner" || m.userId === user.id ? (
+                    <RemoveMemberButton
+                      tenantId={tenant.tenantId}
+                      userId={m.userId}
+                      who={m.name ?? m.email}
+                      self={m.userId === user.id}
+                    />
+                  ) : null}
                 </span>
               </li>
             ))}

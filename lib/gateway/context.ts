@@ -215,6 +215,12 @@ export function routingHeaders(ctx: CallContext, attempt: Attempt): Record<strin
     "x-tollgate-attempts": String(ctx.attempts),
   };
   if (ctx.fallbacks.length > 0) headers["x-tollgate-fallbacks"] = ctx.fallbacks.join(",");
+  // Models ahead of the one that answered, passed over without a call while in cooldown.
+  const served = ctx.chain.indexOf(attempt.model);
+  const skipped = ctx.chain
+    .slice(0, Math.max(served, 0))
+    .filter((m) => ctx.coolingDown.has(m.id) && !ctx.fallbacks.includes(m.id));
+  if (skipped.length > 0) headers["x-tollgate-cooldown"] = skipped.map((m) => m.id).join(",");
   if (attempt.reservation.lowered)
     headers["x-tollgate-max-tokens"] = String(attempt.reservation.allowance);
   return headers;

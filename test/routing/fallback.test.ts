@@ -204,6 +204,7 @@ describe("fallback along the model chain", () => {
         assert.equal(answer.model, "gpt-4o-mini");
         assert.equal(answer.headers.get("x-tollgate-model"), "gpt-4o-mini");
         assert.equal(answer.headers.get("x-tollgate-fallbacks"), trigger.model);
+        assert.equal(answer.headers.get("x-tollgate-cooldown"), null);
         if (stream) assert.equal(answer.text, "from the fallback");
         assert.equal(secondary.requests.length - before, 1);
       });
@@ -343,6 +344,7 @@ describe("fallback along the model chain", () => {
         const answer = await ask("gpt-4o", false, {}, url);
         assert.equal(answer.model, "gpt-4o-mini");
         assert.equal(answer.headers.get("x-tollgate-fallbacks"), null);
+        assert.equal(answer.headers.get("x-tollgate-cooldown"), "gpt-4o");
       }
       assert.equal(primary.requests.length, before);
     } finally {

@@ -7,6 +7,7 @@ import { type FormEvent, useState } from "react";
 import { callApi } from "@/components/ui/api";
 import { ErrorNote } from "@/components/ui/states";
 import { buttonPrimary, buttonSecondary, input, label } from "@/components/ui/styles";
+import { TOO_MANY_SIGN_INS } from "@/lib/auth/throttle-errors";
 
 const OAUTH_NAMES = { github: "GitHub", google: "Google" } as const;
 
@@ -51,7 +52,11 @@ export function AuthForm({
     }
     const result = await signIn("credentials", { email, password, redirect: false });
     if (!result || result.error) {
-      setError("Wrong email or password.");
+      setError(
+        result?.error === TOO_MANY_SIGN_INS
+          ? "Too many sign-in attempts for this email. Wait 15 minutes and try again."
+          : "Wrong email or password.",
+      );
       setBusy(false);
       return;
     }

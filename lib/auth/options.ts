@@ -5,6 +5,8 @@ import GoogleProvider from "next-auth/providers/google";
 import { getRuntime } from "@/lib/runtime";
 import { dummyPasswordHash, verifyPassword } from "./password";
 import { authSecret } from "./secret";
+import { countAttempt } from "./throttle";
+import { TOO_MANY_SIGN_INS } from "./throttle-errors";
 import { createUserWithWorkspace, findUserByEmail } from "./users";
 
 const SESSION_MAX_AGE_S = 30 * 24 * 60 * 60;
@@ -32,7 +34,15 @@ export function authOptions(): NextAuthOptions {
         credentials: { email: { type: "email" }, password: { type: "password" } },
         async authorize(credentials) {
           if (!credentials?.email || !credentials.password) return null;
-          const { db } = (await getRuntime()).database;
+          const runtime = await getRuntime();
+          // Counted before the password is checked, so guessing costs attempts whatever the answer.
+          if (
+            (await countAttempt(runtime.store, runtime.config, "signIn", credentials.email)) !==
+            null
+          ) {
+            throw new Error(TOO_MANY_SIGN_INS);
+          }
+          const { db } = runtime.database;
           const user = await findUserByEmail(db, credentials.email);
           const ok = await verifyPassword(
             user?.passwordHash ?? (await dummyPasswordHash()),

@@ -42,6 +42,7 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   storeOnOutage: "open" | "closed";
   routing: RawConfig["routing"];
+  auth: RawConfig["auth"];
 }
 
 export class ConfigError extends Error {
@@ -185,6 +186,7 @@ function resolveConfig(file: string, raw: RawConfig): GatewayConfig {
     maxBodyBytes: raw.server.maxBodyBytes,
     storeOnOutage: raw.store.onOutage,
     routing: raw.routing,
+    auth: raw.auth,
   };
 }
 

@@ -86,6 +86,14 @@ export const configSchema = z.strictObject({
       onOutage: z.enum(["open", "closed"]).default("open"),
     })
     .prefault({}),
+  auth: z
+    .strictObject({
+      /** Dashboard sign-ups per client address (X-Forwarded-For) per hour. */
+      signUpsPerHour: z.number().int().positive().default(20),
+      /** Sign-in attempts per email per 15 minutes, right or wrong. */
+      signInAttemptsPer15Minutes: z.number().int().positive().default(10),
+    })
+    .prefault({}),
   server: z
     .object({
       /** Largest request body accepted, in bytes (8 MB by default). */

@@ -1,6 +1,13 @@
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { startUpstreamSpan, type UpstreamSpan } from "@/lib/observability/upstream";
-import { type NormalizedUsage, type StreamEvent, UpstreamError } from "@/lib/providers/types";
+import {
+  type CallOptions,
+  type ChatRequest,
+  type NormalizedUsage,
+  type ProviderAdapter,
+  type StreamEvent,
+  UpstreamError,
+} from "@/lib/providers/types";
 import { countTextTokens, estimatePromptTokens } from "@/lib/tokens/count";
 import {
   type Attempt,
@@ -11,12 +18,13 @@ import {
 } from "./context";
 
 const encoder = new TextEncoder();
-const sse = (data: unknown) => encoder.encode(`data: ${JSON.stringify(data)}\n\n`);
-const DONE = encoder.encode("data: [DONE]\n\n");
+const sse = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
+const DONE = "data: [DONE]\n\n";
 
 /** A provider stream that has produced its first real content: the gateway is committed to it. */
 export interface OpenedStream {
-  events: AsyncIterator<StreamEvent>;
+  /** The provider's events in the groups they arrived in. */
+  batches: AsyncIterator<StreamEvent[]>;
   /** Chunks received before and with the first content, sent first. */
   buffered: ChatCompletionChunk[];
   /** True when the provider ended the stream before any content. */
@@ -44,16 +52,14 @@ function hasContent(chunk: ChatCompletionChunk): boolean {
  * without the client ever seeing this one. The role-only opening chunk is not content.
  */
 export async function openStream(ctx: CallContext, attempt: Attempt): Promise<OpenedStream> {
-  const events = attempt.adapter
-    .stream(attempt.request, {
-      upstreamModel: attempt.model.upstreamModel,
-      signal: attempt.upstream.signal,
-      maxOutputTokens: attempt.model.maxOutputTokens,
-    })
-    [Symbol.asyncIterator]();
+  const batches = batchesOf(attempt.adapter, attempt.request, {
+    upstreamModel: attempt.model.upstreamModel,
+    signal: attempt.upstream.signal,
+    maxOutputTokens: attempt.model.maxOutputTokens,
+  });
   const span = startUpstreamSpan(upstreamCall(ctx, attempt, true));
   const opened: OpenedStream = {
-    events,
+    batches,
     buffered: [],
     ended: false,
     usage: null,
@@ -64,19 +70,19 @@ export async function openStream(ctx: CallContext, attempt: Attempt): Promise<Op
   const watchdog = new Watchdog(attempt, provider?.timeoutMs ?? 60_000);
   try {
     for (;;) {
-      const chunk = await nextChunk(opened, watchdog);
-      if (!chunk) {
+      const chunks = await nextChunks(opened, watchdog);
+      if (!chunks) {
         opened.ended = true;
         return opened;
       }
-      opened.buffered.push(chunk);
-      if (hasContent(chunk)) {
+      opened.buffered.push(...chunks);
+      if (chunks.some(hasContent)) {
         span.firstChunk();
         return opened;
       }
     }
   } catch (err) {
-    void events.return?.().catch(() => {});
+    void batches.return?.().catch(() => {});
     const failure = err as { status?: number; code?: string | null };
     span.end({
       outcome: "error",
@@ -138,17 +144,46 @@ class Watchdog {
   }
 }
 
-/** Pulls events until the next chunk, keeping the latest usage; null at the end of the stream. */
-async function nextChunk(
+/** The adapter's events in the groups they arrived in; one event a group when it cannot group. */
+function batchesOf(
+  adapter: ProviderAdapter,
+  request: ChatRequest,
+  options: CallOptions,
+): AsyncIterator<StreamEvent[]> {
+  if (adapter.streamBatches) return adapter.streamBatches(request, options)[Symbol.asyncIterator]();
+  const events = adapter.stream(request, options)[Symbol.asyncIterator]();
+  return {
+    async next() {
+      const next = await events.next();
+      return next.done ? { done: true, value: undefined } : { done: false, value: [next.value] };
+    },
+    async return() {
+      await events.return?.();
+      return { done: true, value: undefined };
+    },
+  };
+}
+
+/**
+ * Pulls groups of events until one holds chunks, keeping the latest usage; null at the end of
+ * the stream. The chunks of one group go to the client together, as they arrived together.
+ */
+async function nextChunks(
   opened: OpenedStream,
   watchdog: Watchdog,
-): Promise<ChatCompletionChunk | null> {
+): Promise<ChatCompletionChunk[] | null> {
   for (;;) {
-    const next = await watchdog.wait(opened.events.next());
+    const next = await watchdog.wait(opened.batches.next());
     if (next.done) return null;
-    if (next.value.type === "chunk") return next.value.chunk;
-    opened.usage = next.value.usage;
-    opened.finalUsage = next.value.final;
+    const chunks: ChatCompletionChunk[] = [];
+    for (const event of next.value) {
+      if (event.type === "chunk") chunks.push(event.chunk);
+      else {
+        opened.usage = event.usage;
+        opened.finalUsage = event.final;
+      }
+    }
+    if (chunks.length > 0) return chunks;
   }
 }
 
@@ -175,7 +210,7 @@ export function streamResponse(
   let settled = false;
   let firstTokenMs: number | undefined;
 
-  const present = (chunk: ChatCompletionChunk): Uint8Array => {
+  const present = (chunk: ChatCompletionChunk): string => {
     for (const choice of chunk.choices) {
       emitted += choice.delta.content ?? "";
       for (const call of choice.delta.tool_calls ?? [])
@@ -188,6 +223,9 @@ export function streamResponse(
     if (includeUsage) chunk.usage = null;
     return sse(chunk);
   };
+  // One write per group the provider sent together.
+  const presentAll = (chunks: ChatCompletionChunk[]) =>
+    encoder.encode(chunks.map(present).join(""));
   const charged = (): { usage: NormalizedUsage; estimated: boolean } => {
     if (opened.usage && opened.finalUsage) return { usage: opened.usage, estimated: false };
     const partial = opened.usage;
@@ -238,36 +276,34 @@ export function streamResponse(
     controller: ReadableStreamDefaultController<Uint8Array>,
     outcome: "ok" | "incomplete",
   ) => {
-    if (includeUsage) controller.enqueue(sse(usageChunk()));
-    controller.enqueue(DONE);
+    controller.enqueue(encoder.encode(includeUsage ? sse(usageChunk()) + DONE : DONE));
     controller.close();
     finish(outcome);
   };
 
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      for (const chunk of opened.buffered) controller.enqueue(present(chunk));
+      if (opened.buffered.length > 0) controller.enqueue(presentAll(opened.buffered));
       if (opened.ended) end(controller, "ok");
     },
     async pull(controller) {
       if (settled) return;
       try {
-        const chunk = await nextChunk(opened, watchdog);
-        if (chunk) controller.enqueue(present(chunk));
+        const chunks = await nextChunks(opened, watchdog);
+        if (chunks) controller.enqueue(presentAll(chunks));
         else end(controller, "ok");
       } catch (err) {
         if (ctx.client.aborted) return;
         const error = toGatewayError(err);
         ctx.log.warn({ err, status: error.status }, "upstream failed mid-stream");
-        controller.enqueue(sse(error.toBody()));
-        controller.enqueue(DONE);
+        controller.enqueue(encoder.encode(sse(error.toBody()) + DONE));
         controller.close();
         finish("incomplete");
       }
     },
     cancel() {
       attempt.upstream.abort();
-      void opened.events.return?.();
+      void opened.batches.return?.();
       finish("client_disconnected");
     },
   });

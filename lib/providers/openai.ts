@@ -84,11 +84,11 @@ function failure(providerId: string, err: unknown, signal: AbortSignal): Error {
  * Splits an upstream chunk into what the gateway sees: the chunk without `usage` (unless it is the
  * usage-only chunk that `include_usage` appends), then a usage event when usage was reported.
  */
-function* toEvents(chunk: ChatCompletionChunk): Generator<StreamEvent> {
+function addEvents(events: StreamEvent[], chunk: ChatCompletionChunk): void {
   const { usage, ...rest } = chunk;
-  if (!usage || chunk.choices.length > 0) yield { type: "chunk", chunk: rest };
+  if (!usage || chunk.choices.length > 0) events.push({ type: "chunk", chunk: rest });
   // OpenAI reports usage once, for the whole call, so it is final.
-  if (usage) yield { type: "usage", usage: normalizeOpenAIUsage(usage), final: true };
+  if (usage) events.push({ type: "usage", usage: normalizeOpenAIUsage(usage), final: true });
 }
 
 /** An adapter for OpenAI's chat completions API, or a server that imitates it (see `flavor`). */
@@ -102,6 +102,26 @@ export function createOpenAIAdapter(config: OpenAIAdapterConfig): ProviderAdapte
     timeoutMs: config.timeoutMs,
     connectTimeoutMs: config.connectTimeoutMs,
   });
+
+  async function* streamBatches(request: ChatRequest, options: CallOptions) {
+    const body = {
+      ...requestBody(request, flavor),
+      model: options.upstreamModel,
+      stream: true as const,
+      // Usage is needed for billing whether or not the client asked to see it.
+      stream_options: { ...request.stream_options, include_usage: true },
+    };
+    try {
+      const response = await wire.post("/chat/completions", body, options.signal, true);
+      for await (const batch of sseEvents(response, options.signal, config.id)) {
+        const events: StreamEvent[] = [];
+        for (const data of batch) addEvents(events, data as unknown as ChatCompletionChunk);
+        yield events;
+      }
+    } catch (err) {
+      throw failure(config.id, err, options.signal);
+    }
+  }
 
   return {
     async complete(request: ChatRequest, options: CallOptions) {
@@ -117,20 +137,9 @@ export function createOpenAIAdapter(config: OpenAIAdapterConfig): ProviderAdapte
     },
 
     async *stream(request: ChatRequest, options: CallOptions) {
-      const body = {
-        ...requestBody(request, flavor),
-        model: options.upstreamModel,
-        stream: true as const,
-        // Usage is needed for billing whether or not the client asked to see it.
-        stream_options: { ...request.stream_options, include_usage: true },
-      };
-      try {
-        const response = await wire.post("/chat/completions", body, options.signal, true);
-        for await (const data of sseEvents(response, options.signal, config.id))
-          yield* toEvents(data as unknown as ChatCompletionChunk);
-      } catch (err) {
-        throw failure(config.id, err, options.signal);
-      }
+      for await (const batch of streamBatches(request, options)) yield* batch;
     },
+
+    streamBatches,
   };
 }

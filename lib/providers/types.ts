@@ -47,6 +47,12 @@ export type StreamEvent =
 export interface ProviderAdapter {
   complete(request: ChatRequest, options: CallOptions): Promise<CompletionResult>;
   stream(request: ChatRequest, options: CallOptions): AsyncIterable<StreamEvent>;
+  /**
+   * The same events grouped as they arrived, one non-empty array per read of the provider's
+   * connection. The gateway forwards a group as one write: a burst of events costs it one hop and
+   * one socket write instead of one per event. Adapters without it are read event by event.
+   */
+  streamBatches?(request: ChatRequest, options: CallOptions): AsyncIterable<StreamEvent[]>;
 }
 
 /**

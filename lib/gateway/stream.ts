@@ -117,25 +117,30 @@ class Watchdog {
     }, ms);
   }
 
-  async wait<T>(next: Promise<T>): Promise<T> {
+  /** `next`, settled as it settles; a rejection after the timer fired is the timeout. */
+  wait<T>(next: Promise<T>): Promise<T> {
     if (!this.waiting) {
       this.waiting = true;
       this.timer.refresh();
     }
-    try {
-      return await next;
-    } catch (err) {
-      if (!this.fired) throw err;
-      const provider = this.attempt.model.providerId;
-      throw new UpstreamError({
-        status: 504,
-        providerId: provider,
-        code: "upstream_timeout",
-        message: `Upstream provider "${provider}" sent nothing for ${this.ms} ms.`,
-      });
-    } finally {
-      this.waiting = false;
-    }
+    // Plain callbacks rather than an async function: one promise less per provider read.
+    return next.then(
+      (value) => {
+        this.waiting = false;
+        return value;
+      },
+      (err: unknown) => {
+        this.waiting = false;
+        if (!this.fired) throw err;
+        const provider = this.attempt.model.providerId;
+        throw new UpstreamError({
+          status: 504,
+          providerId: provider,
+          code: "upstream_timeout",
+          message: `Upstream provider "${provider}" sent nothing for ${this.ms} ms.`,
+        });
+      },
+    );
   }
 
   stop(): void {

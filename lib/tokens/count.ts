@@ -17,10 +17,25 @@ export function countTextTokens(text: string): number {
 }
 
 /**
- * Estimates a request's prompt tokens: used when a provider never reports usage (a stream cut
- * before its end) and, later, for admission. Tools and structured parts are counted as their JSON.
+ * A call asks for its prompt's count several times (token limit, context window, each budget
+ * reservation): it is counted once per messages array and tools, which a call never changes.
+ */
+const counted = new WeakMap<object, { tools: unknown; tokens: number }>();
+
+/**
+ * Estimates a request's prompt tokens: for admission, the context window and the budget bound, and
+ * when a provider never reports usage (a stream cut before its end). Tools and structured parts
+ * are counted as their JSON.
  */
 export function estimatePromptTokens(request: ChatRequest): number {
+  const seen = counted.get(request.messages);
+  if (seen && seen.tools === request.tools) return seen.tokens;
+  const tokens = countPromptTokens(request);
+  counted.set(request.messages, { tools: request.tools, tokens });
+  return tokens;
+}
+
+function countPromptTokens(request: ChatRequest): number {
   let tokens = REPLY_PRIMER_TOKENS;
   for (const message of request.messages) {
     tokens += MESSAGE_OVERHEAD_TOKENS;

@@ -29,6 +29,9 @@ export interface Store {
 
 const redisOptions = { automaticDeserialization: false, enableTelemetry: false } as const;
 
+/** How long a command to Upstash's REST API may take before the outage policy answers. */
+const REST_TIMEOUT_MS = 2000;
+
 /**
  * `@upstash/redis` over one of our requesters, with the same options as the REST client: its
  * constructor takes none with a requester, and its default JSON-parses every reply, throwing and
@@ -50,7 +53,15 @@ export function openStore(policy: OutagePolicy): Store {
   const tcpUrl = process.env.REDIS_URL;
   let store: Store;
   if (restUrl && restToken) {
-    const primary = new Redis({ url: restUrl, token: restToken, ...redisOptions, retry: false });
+    const primary = new Redis({
+      url: restUrl,
+      token: restToken,
+      ...redisOptions,
+      retry: false,
+      // fetch has no timeout of its own: an Upstash that stops answering would hold every request.
+      // A fresh signal per command (a function: a fixed one would be spent after its first use).
+      signal: () => AbortSignal.timeout(REST_TIMEOUT_MS),
+    });
     store = {
       kind: "upstash",
       prefix,
@@ -136,6 +147,7 @@ export async function withStore<T>(store: Store, work: (redis: Redis) => Promise
 
 function isUnavailable(err: unknown): boolean {
   if (err instanceof StoreUnavailableError) return true;
-  // Upstash over REST: the fetch itself failed (DNS, connection refused, reset).
+  // Upstash over REST: the fetch itself failed (DNS, connection refused, reset) or timed out.
+  if (err instanceof DOMException && err.name === "TimeoutError") return true;
   return err instanceof TypeError && /fetch failed|network/i.test(err.message);
 }

@@ -6,7 +6,7 @@ import type { KeyCache } from "./verify";
 
 /**
  * Revokes a key. This instance forgets it at once; the tenant's version bump makes every other
- * instance re-read it on its next request (and within `KEY_CACHE_TTL_MS` in any case).
+ * instance re-read it on its next request (within `KEY_CACHE_TTL_MS` if the store is unreachable).
  */
 export async function revokeKey(db: Db, cache: KeyCache, keyId: string): Promise<void> {
   const rows = await db

@@ -17,6 +17,15 @@ export function outputAllowance(request: ChatRequest, model: ResolvedModel): num
   return request.max_completion_tokens ?? request.max_tokens ?? model.maxOutputTokens;
 }
 
+/** The answer when no model a call may use has room for its prompt and output allowance. */
+export function contextTooLong(): GatewayError {
+  return new GatewayError(
+    "context_length_exceeded",
+    "The prompt plus the requested output does not fit the context window of any model this request may use. Shorten the messages or lower max_tokens.",
+    { param: "messages" },
+  );
+}
+
 /** Whether the prompt (an upper bound) plus the output allowance fits the model's window. */
 export function fitsContext(request: ChatRequest, model: ResolvedModel): boolean {
   if (model.contextWindow === null) return true;

@@ -8,7 +8,14 @@ import { cooldownKey } from "@/lib/routing/health";
 import { modelChain } from "@/lib/routing/resolve";
 import type { Runtime } from "@/lib/runtime";
 import { withStore } from "@/lib/store";
-import { admitLimits, dropEarly, type EarlyReservation, reserveEarly } from "./admission";
+import {
+  admitLimits,
+  contextTooLong,
+  dropEarly,
+  type EarlyReservation,
+  fitsContext,
+  reserveEarly,
+} from "./admission";
 
 export interface Admitted {
   principal: KeyPrincipal;
@@ -36,6 +43,8 @@ export async function admitCurrent(
   let principal = verified;
   for (let pass = 0; ; pass++) {
     const chain = modelChain(runtime.config, principal.tier, request.model);
+    // A prompt no model can take is the client's to shorten: said before any limit counts it.
+    if (!chain.some((m) => fitsContext(request, m))) throw contextTooLong();
     const asked = chain[0] as ResolvedModel;
     const keys = [
       tenantVersionKey(runtime.store, principal.tenantId),

@@ -5,7 +5,13 @@ import { observeRefusal } from "@/lib/observability/observe";
 import { UpstreamError } from "@/lib/providers/types";
 import { classifyFailure } from "@/lib/routing/classify";
 import { recordFailure, recordSuccess } from "@/lib/routing/health";
-import { dropEarly, fitsContext, outputAllowance, releaseReservation } from "./admission";
+import {
+  contextTooLong,
+  dropEarly,
+  fitsContext,
+  outputAllowance,
+  releaseReservation,
+} from "./admission";
 import type { Attempt, CallContext } from "./context";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -99,13 +105,7 @@ export async function runWithFallback<T>(
     throw budgetRefusal;
   }
   if (lastError) throw lastError;
-  if (tooLong > 0) {
-    throw new GatewayError(
-      "context_length_exceeded",
-      "The prompt plus the requested output does not fit the context window of any model this request may use. Shorten the messages or lower max_tokens.",
-      { param: "messages" },
-    );
-  }
+  if (tooLong > 0) throw contextTooLong();
   throw new GatewayError(
     "upstream_unreachable",
     "No model of this request's chain could be tried.",

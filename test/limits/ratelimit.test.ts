@@ -121,6 +121,18 @@ describe(`rate limits per key and tenant (${TEST_DB === "postgres" ? "real Redis
     assert.equal(next.headers.get("x-ratelimit-remaining-tokens"), "700");
   });
 
+  test("a prompt too big for any model's context is a 400, before the token limit counts it", async () => {
+    const { key } = await keyWithLimits({ tokensPerMinute: 1000 });
+    const huge = await call(gateway.url, key, {
+      messages: [{ role: "user", content: "lorem ".repeat(200_000) }],
+    });
+    assert.equal(huge.status, 400);
+    const { error } = (await huge.json()) as { error: { code: string } };
+    assert.equal(error.code, "context_length_exceeded");
+    const next = await call(gateway.url, key, { max_tokens: 292 });
+    assert.equal(next.headers.get("x-ratelimit-remaining-tokens"), "700");
+  });
+
   test("tokens are corrected to the real usage after the call", async () => {
     const { key } = await keyWithLimits({ tokensPerMinute: 1000 });
     assert.equal((await call(gateway.url, key, { max_tokens: 292 })).status, 200);

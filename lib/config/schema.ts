@@ -18,6 +18,11 @@ export const providerSchema = z.strictObject({
   connectTimeoutMs: z.number().int().positive().optional(),
   /** Longest gap between two stream chunks; defaults to timeoutMs. */
   streamIdleTimeoutMs: z.number().int().positive().optional(),
+  /**
+   * OpenAI-compatible servers only: the field they read the output limit from. `max_tokens` for
+   * servers that ignore OpenAI's newer `max_completion_tokens` (Ollama always gets `max_tokens`).
+   */
+  maxTokensParam: z.enum(["max_completion_tokens", "max_tokens"]).optional(),
 });
 
 export const modelSchema = z.strictObject({

@@ -27,6 +27,12 @@ export interface OpenAIAdapterConfig {
   /** Longest wait to open the connection; unset: bounded by timeoutMs only. */
   connectTimeoutMs?: number;
   flavor?: OpenAIFlavor;
+  /**
+   * The field the server reads the output limit from. OpenAI's is `max_completion_tokens`; older
+   * compatible servers (Ollama, and others the operator names in the config) read only
+   * `max_tokens`, so a limit the client or a cap sets would be lost on them.
+   */
+  maxTokensParam?: "max_completion_tokens" | "max_tokens";
 }
 
 /** The request minus what each call decides itself (model, streaming and its options). */
@@ -63,12 +69,17 @@ const NO_USAGE: NormalizedUsage = {
  *   silently lost: send it as `max_tokens`, which OpenAI deprecated but Ollama understands;
  * - always answers with a single choice: `n` > 1 is refused here rather than under-delivered.
  */
-function requestBody(request: ChatRequest, flavor: OpenAIFlavor): RequestBody {
+function requestBody(
+  request: ChatRequest,
+  flavor: OpenAIFlavor,
+  maxTokensParam: OpenAIAdapterConfig["maxTokensParam"],
+): RequestBody {
   const { model: _model, stream: _stream, stream_options: _streamOptions, ...body } = request;
-  if (flavor !== "ollama") return body;
-  if (typeof body.n === "number" && body.n > 1) {
+  if (flavor === "ollama" && typeof body.n === "number" && body.n > 1) {
     throw new UnsupportedFeatureError("Ollama does not support n greater than 1.", "n");
   }
+  if ((maxTokensParam ?? (flavor === "ollama" ? "max_tokens" : undefined)) !== "max_tokens")
+    return body;
   const { max_completion_tokens: limit, ...rest } = body;
   return limit == null ? rest : { ...rest, max_tokens: limit };
 }
@@ -105,7 +116,7 @@ export function createOpenAIAdapter(config: OpenAIAdapterConfig): ProviderAdapte
 
   async function* streamBatches(request: ChatRequest, options: CallOptions) {
     const body = {
-      ...requestBody(request, flavor),
+      ...requestBody(request, flavor, config.maxTokensParam),
       model: options.upstreamModel,
       stream: true as const,
       // Usage is needed for billing whether or not the client asked to see it.
@@ -125,7 +136,10 @@ export function createOpenAIAdapter(config: OpenAIAdapterConfig): ProviderAdapte
 
   return {
     async complete(request: ChatRequest, options: CallOptions) {
-      const body = { ...requestBody(request, flavor), model: options.upstreamModel };
+      const body = {
+        ...requestBody(request, flavor, config.maxTokensParam),
+        model: options.upstreamModel,
+      };
       try {
         const response = await wire.post("/chat/completions", body, options.signal, false);
         const completion = await readJson<ChatCompletion>(response, options.signal);

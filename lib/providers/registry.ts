@@ -34,7 +34,7 @@ export function createAdapters(providers: Iterable<ProviderConfig>): Map<string,
     };
     switch (p.type) {
       case "openai":
-        adapters.set(p.id, createOpenAIAdapter(settings));
+        adapters.set(p.id, createOpenAIAdapter({ ...settings, maxTokensParam: p.maxTokensParam }));
         break;
       case "anthropic":
         adapters.set(p.id, createAnthropicAdapter(settings));

@@ -81,6 +81,22 @@ describe("OpenAI adapter request", () => {
     assert.equal(result.body.choices.length, 2);
   });
 
+  test("a server configured for max_tokens gets the limit there, streamed or not", async () => {
+    const legacy = createOpenAIAdapter({
+      id: "vllm",
+      baseURL: `${fake.url}/v1`,
+      apiKey: "sk-test",
+      timeoutMs: 5000,
+      maxTokensParam: "max_tokens",
+    });
+    await legacy.complete({ ...hello, max_completion_tokens: 50 }, options());
+    assert.deepEqual(lastRequestBody(), { ...hello, model: "gpt-upstream", max_tokens: 50 });
+    await collect(legacy.stream({ ...hello, stream: true, max_completion_tokens: 7 }, options()));
+    const body = lastRequestBody() as Record<string, unknown>;
+    assert.equal(body.max_tokens, 7);
+    assert.equal("max_completion_tokens" in body, false);
+  });
+
   test("streams always ask upstream for usage and keep the client's other stream options", async () => {
     await collect(adapter().stream({ ...hello, stream: true }, options()));
     assert.deepEqual(lastRequestBody(), {

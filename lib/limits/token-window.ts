@@ -6,7 +6,8 @@ import { defineScript, type MemoryKV } from "@/lib/store/scripts";
  * Tokens per minute, for the key and the tenant at once. @upstash/ratelimit's sliding window
  * admits a weighted request whenever any headroom is left and then refuses it after counting it
  * (its result clamps the overshoot to 0, so the caller cannot tell to refund); tokens need "fits
- * whole or is not counted at all". Same sliding window: the previous minute weighs by its overlap.
+ * whole or is not counted at all". Same sliding window: the previous minute weighs by its overlap,
+ * rounded up (a fraction of a token counts whole), erring on the side of the limit.
  *
  * KEYS: current and previous window key per counter. ARGV: now ms, window ms, rate, force (1 to
  * count even past the limit: real usage that exceeded the estimate), then one limit per counter.
@@ -24,7 +25,7 @@ local admitted = 1
 for i = 1, n do
   local cur = tonumber(redis.call("GET", KEYS[2 * i - 1]) or "0")
   local prev = tonumber(redis.call("GET", KEYS[2 * i]) or "0")
-  used[i] = math.floor((1 - share) * prev) + cur
+  used[i] = math.ceil((1 - share) * prev) + cur
   if rate > 0 and not force and used[i] + rate > tonumber(ARGV[4 + i]) then admitted = 0 end
 end
 if admitted == 1 and rate ~= 0 then
@@ -46,7 +47,7 @@ function runInMemory(kv: MemoryKV, keys: string[], args: string[]): number[] {
   for (let i = 0; i < keys.length / 2; i++) {
     const current = Number(kv.get(keys[2 * i] as string) ?? "0");
     const previous = Number(kv.get(keys[2 * i + 1] as string) ?? "0");
-    used[i] = Math.floor((1 - share) * previous) + current;
+    used[i] = Math.ceil((1 - share) * previous) + current;
     if (rate > 0 && !force && (used[i] as number) + rate > Number(args[4 + i])) admitted = 0;
   }
   if (admitted === 1 && rate !== 0) {

@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     await warmUp(targets, opts.warmupRequests);
     say("measuring, interleaved");
     const figures = await measure(targets, SCENARIOS, plan, say);
-    say("time to first token");
+    say("measuring the time to first token (slow streams, one at a time)");
     const ttft = await measureTtft(targets, opts.ttftStreams, 90);
     say(`the same Tollgate with its heap capped at ${HEAP_CAP_MB} MB`);
     const heapCap = await measureHeapCap(redis, tRedis, rawDir, opts.warmupRequests, once, say);

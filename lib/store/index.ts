@@ -24,6 +24,8 @@ export interface Store {
   policy: OutagePolicy;
   /** False while the store is known to be unreachable. */
   healthy(): boolean;
+  /** Told when a command found the store unreachable (REST has no connection to watch). */
+  failed?(): void;
   close(): Promise<void>;
 }
 
@@ -31,6 +33,8 @@ const redisOptions = { automaticDeserialization: false, enableTelemetry: false }
 
 /** How long a command to Upstash's REST API may take before the outage policy answers. */
 const REST_TIMEOUT_MS = 2000;
+/** After a failed REST command the policy answers at once for this long, then Upstash is retried. */
+const REST_BACKOFF_MS = 5000;
 
 /**
  * `@upstash/redis` over one of our requesters, with the same options as the REST client: its
@@ -62,13 +66,18 @@ export function openStore(policy: OutagePolicy): Store {
       // A fresh signal per command (a function: a fixed one would be spent after its first use).
       signal: () => AbortSignal.timeout(REST_TIMEOUT_MS),
     });
+    // Without this, each request of an outage would wait out the timeout before the policy answers.
+    let downUntil = 0;
     store = {
       kind: "upstash",
       prefix,
       primary,
       local,
       policy,
-      healthy: () => true,
+      healthy: () => performance.now() >= downUntil,
+      failed: () => {
+        downUntil = performance.now() + REST_BACKOFF_MS;
+      },
       close: async () => {},
     };
   } else if (tcpUrl) {
@@ -124,6 +133,7 @@ export async function withStore<T>(store: Store, work: (redis: Redis) => Promise
       return result;
     } catch (err) {
       if (!isUnavailable(err)) throw err;
+      store.failed?.();
     }
   } else if (store.kind === "memory") {
     return work(store.primary);

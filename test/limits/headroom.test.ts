@@ -2,19 +2,9 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { KeyPrincipal } from "@/lib/keys/verify";
 import { admit, tenantHeadroom } from "@/lib/limits/ratelimit";
-import { RequesterRedis, type Store } from "@/lib/store";
-import { createMemoryRequester } from "@/lib/store/memory";
+import { memoryStore } from "../helpers/memory-store";
 
-const redis = new RequesterRedis(createMemoryRequester());
-const store: Store = {
-  kind: "memory",
-  prefix: "tgtest",
-  primary: redis,
-  local: redis,
-  policy: "open",
-  healthy: () => true,
-  close: async () => {},
-};
+const store = memoryStore();
 const principal = (keyId: string): KeyPrincipal => ({
   keyId,
   keyName: keyId,

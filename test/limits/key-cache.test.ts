@@ -1,20 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Db } from "@/db/client";
+import { generateKeySecret } from "@/lib/keys/secret";
 import { KeyCache, MAX_ENTRIES } from "@/lib/keys/verify";
-import { RequesterRedis, type Store } from "@/lib/store";
-import { createMemoryRequester } from "@/lib/store/memory";
+import { memoryStore } from "../helpers/memory-store";
 
-const redis = new RequesterRedis(createMemoryRequester());
-const store: Store = {
-  kind: "memory",
-  prefix: "tgtest",
-  primary: redis,
-  local: redis,
-  policy: "open",
-  healthy: () => true,
-  close: async () => {},
-};
+const store = memoryStore();
 
 /** A database that knows every key (or none) and counts the lookups. */
 function fakeDb(knowsKeys: boolean) {
@@ -36,11 +27,8 @@ function fakeDb(knowsKeys: boolean) {
   return db;
 }
 
-const randomKey = () =>
-  `tg_${Array.from({ length: 40 }, () => "abcdefghijklmnopqrstuvwxyz0123456789"[Math.floor(Math.random() * 36)]).join("")}`;
-
 test("a verified key is read from the database once, however often it calls", async () => {
-  const secret = randomKey();
+  const secret = generateKeySecret();
   const db = fakeDb(true);
   const cache = new KeyCache(db as unknown as Db, store);
   for (let i = 0; i < 100; i++) {
@@ -54,7 +42,9 @@ test("keys sprayed at the gateway cannot grow the cache without end", async () =
   const db = fakeDb(false);
   const cache = new KeyCache(db as unknown as Db, store);
   for (let i = 0; i < MAX_ENTRIES + 5_000; i++) {
-    await assert.rejects(cache.verify(`Bearer ${randomKey()}`), { code: "invalid_api_key" });
+    await assert.rejects(cache.verify(`Bearer ${generateKeySecret()}`), {
+      code: "invalid_api_key",
+    });
   }
   assert.ok(cache.size <= MAX_ENTRIES, `${cache.size} entries`);
   assert.equal(db.lookups, MAX_ENTRIES + 5_000);

@@ -16,7 +16,10 @@ export default async function MembersPage() {
     <>
       <PageHeader
         title="Members"
-        description="Everyone here can manage keys and see usage; owners also change the tier and alerts, and invite or remove people."
+        description={
+          "Everyone here can manage keys and see usage; owners also change the tier and " +
+          "alerts, and invite or remove people."
+        }
       />
       <div className="grid gap-6 lg:grid-cols-3">
         <Card title="People" className="lg:col-span-2">
